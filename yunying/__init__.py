@@ -1,0 +1,5 @@
+"""Yunying: the operations platform for managed social-media agencies."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,436 @@
+"""The write path for platform accounts and the credential vault."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from yunying.audit.actions import record
+from yunying.core.changes import apply_changes
+from yunying.notify.actions import notify
+from yunying.notify.choices import NotificationKind
+from yunying.tenancy import policy
+from yunying.tenancy.actions import client_reviewers, ensure_same_agency
+from yunying.tenancy.choices import ChangeRequestStatus, Role
+from yunying.tenancy.models import Client, TeamMember
+from yunying.tenancy.scoping import SYSTEM, Actor
+
+from . import vault
+from .choices import AccountChangeKind, AccountStatus, Platform
+from .models import AccountChangeRequest, Credential, PlatformAccount
+
+# Fields the agency may edit directly. The display name is absent on purpose: renaming needs
+# the client's approval (seed 000: no changing the account name or password without consent).
+EDITABLE_FIELDS = (
+    "platform_id",
+    "followers_at_signing",
+    "oa_type",
+    "certification_expires_on",
+    "notes",
+)
+MIN_REASON_LENGTH = 4
+MAX_SECRET_LENGTH = 256
+
+
+def _check_platform_fields(account: PlatformAccount) -> None:
+    if account.platform == Platform.WECHAT_OA and not account.oa_type:
+        raise ValidationError({"oa_type": _("Say whether it is a subscription or service account.")})
+    if account.platform != Platform.WECHAT_OA and account.oa_type:
+        raise ValidationError({"oa_type": _("Only WeChat Official Accounts have this type.")})
+
+
+@sensitive_variables("password")
+def _validate_secret(password: str, field: str = "password") -> None:
+    if not password:
+        raise ValidationError({field: _("Enter the password.")})
+    if len(password) > MAX_SECRET_LENGTH:
+        raise ValidationError(
+            {field: _("At most %(n)d characters.") % {"n": MAX_SECRET_LENGTH}}
+        )
+
+
+@sensitive_variables("password")
+@transaction.atomic
+def create_account(
+    *,
+    actor: Actor,
+    client: Client,
+    platform: str,
+    platform_id: str,
+    display_name: str,
+    login: str = "",
+    password: str = "",
+    **fields: Any,
+) -> PlatformAccount:
+    """Register an account the client hands over, with its login when given (one transaction)."""
+    policy.require(actor, "accounts.add_platformaccount")
+    ensure_same_agency(actor, client.agency_id)
+    account = PlatformAccount(
+        agency_id=client.agency_id,
+        client=client,
+        platform=platform,
+        platform_id=platform_id,
+        display_name=display_name,
+    )
+    apply_changes(account, fields, allowed=EDITABLE_FIELDS)
+    _check_platform_fields(account)
+    account.validate_constraints()
+    account.save()
+    record(
+        actor=actor,
+        action="account.create",
+        obj=account,
+        data={"platform": platform, "platform_id": platform_id, "display_name": display_name},
+    )
+    if login or password:
+        _store(account, actor=actor, login=login, password=password)
+    return account
+
+
+@transaction.atomic
+def update_account(account: PlatformAccount, *, actor: Actor, **changes: Any) -> PlatformAccount:
+    """Edit an account's details; the display name is refused (use a change request)."""
+    policy.require(actor, "accounts.change_platformaccount")
+    ensure_same_agency(actor, account.agency_id)
+    if "display_name" in changes and changes["display_name"] != account.display_name:
+        raise ValidationError(
+            {"display_name": _("Renaming needs the client's approval: file a change request.")}
+        )
+    changes.pop("display_name", None)
+    diff = apply_changes(account, changes, allowed=EDITABLE_FIELDS)
+    _check_platform_fields(account)
+    if diff:
+        account.validate_constraints()
+        account.save()
+        record(actor=actor, action="account.update", obj=account, data=diff)
+    return account
+
+
+@transaction.atomic
+def archive_account(account: PlatformAccount, *, actor: Actor) -> PlatformAccount:
+    """Stop operating an account; it stays with its history."""
+    policy.require(actor, "accounts.change_platformaccount")
+    ensure_same_agency(actor, account.agency_id)
+    if account.status != AccountStatus.ARCHIVED:
+        account.status = AccountStatus.ARCHIVED
+        account.save(update_fields=["status"])
+        record(actor=actor, action="account.archive", obj=account)
+    return account
+
+
+# --- Vault ------------------------------------------------------------------------------------
+
+
+@sensitive_variables("password")
+@transaction.atomic
+def store_credential(
+    account: PlatformAccount, *, actor: Actor, login: str, password: str
+) -> Credential:
+    """Put the login the client handed over into the vault. Only once: changes need approval."""
+    policy.require(actor, "accounts.add_credential")
+    ensure_same_agency(actor, account.agency_id)
+    return _store(account, actor=actor, login=login, password=password)
+
+
+@sensitive_variables("password")
+def _store(account: PlatformAccount, *, actor: Actor, login: str, password: str) -> Credential:
+    if Credential.objects.filter(account=account).exists():
+        raise ValidationError(
+            {"password": _("A password is already stored; changing it needs the client's approval.")}
+        )
+    if not login.strip():
+        raise ValidationError({"login": _("Enter the login.")})
+    _validate_secret(password)
+    credential = Credential.objects.create(
+        agency_id=account.agency_id,
+        client_id=account.client_id,
+        account=account,
+        login=login.strip(),
+        ciphertext=vault.encrypt(password),
+        updated_by=actor.user,
+    )
+    record(actor=actor, action="credential.store", obj=credential, data={"login": credential.login})
+    return credential
+
+
+def may_reveal(actor: Actor, account: PlatformAccount) -> bool:
+    """Reveal needs the permission and, except for the agency admin, a seat on the client's team."""
+    if not policy.can(actor, "accounts.reveal_credential") or actor.agency_id != account.agency_id:
+        return False
+    if actor.has_role(Role.AGENCY_ADMIN):
+        return True
+    return TeamMember.objects.filter(
+        client_id=account.client_id, user=actor.user, left_on__isnull=True
+    ).exists()
+
+
+@sensitive_variables()
+@transaction.atomic
+def reveal_credential(credential: Credential, *, actor: Actor, reason: str) -> str:
+    """Return the password in clear, once, and record who asked and why."""
+    account = credential.account
+    if not may_reveal(actor, account):
+        raise PermissionDenied(_("Only the client's team can reveal this password."))
+    reason = reason.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": _("Say why you need the password (at least %(n)d characters).")
+             % {"n": MIN_REASON_LENGTH}}
+        )
+    record(actor=actor, action="credential.reveal", obj=credential, reason=reason)
+    return vault.decrypt(credential.ciphertext)
+
+
+# --- Changes that need the client's approval --------------------------------------------------
+
+
+@sensitive_variables("password")
+@transaction.atomic
+def request_account_change(
+    account: PlatformAccount,
+    *,
+    actor: Actor,
+    kind: str,
+    reason: str,
+    proposed_name: str = "",
+    password: str = "",
+) -> AccountChangeRequest:
+    """Ask the client to approve a new name or a new password for the account."""
+    policy.require(actor, "accounts.add_accountchangerequest")
+    ensure_same_agency(actor, account.agency_id)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = _("Say why the change is needed.")
+    ciphertext = ""
+    if kind == AccountChangeKind.RENAME:
+        proposed_name = proposed_name.strip()
+        if not proposed_name:
+            errors["proposed_name"] = _("Enter the new name.")
+        elif proposed_name == account.display_name:
+            errors["proposed_name"] = _("This is already the account's name.")
+    elif kind == AccountChangeKind.PASSWORD:
+        if not hasattr(account, "credential"):
+            errors["password"] = _("No password is stored yet; store the first one directly.")
+        else:
+            try:
+                _validate_secret(password)
+            except ValidationError as exc:
+                errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        proposed_name = ""
+    else:
+        errors["kind"] = _("Choose rename or password.")
+    if AccountChangeRequest.objects.filter(
+        account=account, kind=kind, status=ChangeRequestStatus.PENDING
+    ).exists():
+        errors["kind"] = _("A change of this kind is already waiting for the client.")
+    if errors:
+        raise ValidationError(errors)
+    if kind == AccountChangeKind.PASSWORD:
+        ciphertext = vault.encrypt(password)
+    assert actor.user is not None
+    change = AccountChangeRequest.objects.create(
+        agency_id=account.agency_id,
+        client_id=account.client_id,
+        account=account,
+        kind=kind,
+        proposed_name=proposed_name,
+        proposed_ciphertext=ciphertext,
+        reason=reason.strip(),
+        requested_by=actor.user,
+    )
+    record(
+        actor=actor,
+        action="account.change_requested",
+        obj=change,
+        data=_summary(change),
+        reason=change.reason,
+    )
+    notify(
+        client_reviewers(account.client),
+        agency_id=account.agency_id,
+        client_id=account.client_id,
+        kind=NotificationKind.ACCOUNT_CHANGE_REQUESTED,
+        params={
+            "requested_by": str(actor.user),
+            "account": str(account),
+            "summary": change_summary_text(change),
+        },
+        url=reverse("accounts:change_detail", args=[change.pk]),
+    )
+    return change
+
+
+def _summary(change: AccountChangeRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": change.kind}
+    if change.kind == AccountChangeKind.RENAME:
+        data.update({"from": change.account.display_name, "to": change.proposed_name})
+    return data
+
+
+def change_summary_text(change: AccountChangeRequest) -> str:
+    if change.kind == AccountChangeKind.RENAME:
+        return _("rename to “%(name)s”") % {"name": change.proposed_name}
+    return _("set a new password")
+
+
+@transaction.atomic
+def decide_account_change(
+    change: AccountChangeRequest, *, actor: Actor, approve: bool, comment: str = ""
+) -> AccountChangeRequest:
+    """The client reviewer approves (the change is applied now) or rejects it."""
+    policy.require(actor, "accounts.decide_accountchangerequest")
+    ensure_same_agency(actor, change.agency_id)
+    if actor.client_ids is None or change.client_id not in actor.client_ids:
+        raise PermissionDenied(_("Only the client's own reviewer can decide."))
+    change = AccountChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if change.status != ChangeRequestStatus.PENDING:
+        raise ValidationError({"status": _("This request has already been decided.")})
+    if not approve and not comment.strip():
+        raise ValidationError({"decision_comment": _("Say why you reject the change.")})
+    assert actor.user is not None
+    data = _summary(change)
+    account = change.account
+    if approve and change.kind == AccountChangeKind.RENAME:
+        account.display_name = change.proposed_name
+        account.save(update_fields=["display_name"])
+    elif approve and change.kind == AccountChangeKind.PASSWORD:
+        credential = account.credential
+        credential.ciphertext = change.proposed_ciphertext
+        credential.updated_by = actor.user
+        credential.save(update_fields=["ciphertext", "updated_by", "updated_at"])
+    change.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    change.decided_by = actor.user
+    change.decided_at = timezone.now()
+    change.decision_comment = comment.strip()
+    # The proposed secret is either in the vault now or refused: no second copy stays behind.
+    change.proposed_ciphertext = ""
+    change.save()
+    record(
+        actor=actor,
+        action="account.change_approved" if approve else "account.change_rejected",
+        obj=change,
+        data=data,
+        reason=change.decision_comment,
+    )
+    notify(
+        [change.requested_by],
+        agency_id=change.agency_id,
+        client_id=change.client_id,
+        kind=NotificationKind.ACCOUNT_CHANGE_DECIDED,
+        params={"account": str(account), "decision": change.get_status_display()},
+        url=reverse("accounts:change_detail", args=[change.pk]),
+    )
+    return change
+
+
+@transaction.atomic
+def withdraw_account_change(
+    change: AccountChangeRequest, *, actor: Actor
+) -> AccountChangeRequest:
+    """The agency takes back a request the client has not decided."""
+    policy.require(actor, "accounts.delete_accountchangerequest")
+    ensure_same_agency(actor, change.agency_id)
+    if change.status != ChangeRequestStatus.PENDING:
+        raise ValidationError({"status": _("Only a pending request can be withdrawn.")})
+    change.status = ChangeRequestStatus.WITHDRAWN
+    change.proposed_ciphertext = ""
+    change.save(update_fields=["status", "proposed_ciphertext"])
+    record(actor=actor, action="account.change_withdrawn", obj=change, data=_summary(change))
+    return change
+
+
+@transaction.atomic
+def rotate_vault(*, actor: Actor = SYSTEM) -> dict[str, int]:
+    """Re-encrypt every stored secret under the newest key, all or nothing."""
+    counts = {"credentials": 0, "pending_changes": 0}
+    for credential in Credential.objects.select_for_update().only("pk", "ciphertext"):
+        Credential.objects.filter(pk=credential.pk).update(
+            ciphertext=vault.rotate(credential.ciphertext)
+        )
+        counts["credentials"] += 1
+    pending = AccountChangeRequest.objects.select_for_update().exclude(proposed_ciphertext="")
+    for change in pending.only("pk", "proposed_ciphertext"):
+        AccountChangeRequest.objects.filter(pk=change.pk).update(
+            proposed_ciphertext=vault.rotate(change.proposed_ciphertext)
+        )
+        counts["pending_changes"] += 1
+    record(actor=actor, action="vault.rotate", data=counts)
+    return counts
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def remind_certification_expiry(today: date) -> int:
+    """Tell each active account's managers and team when certification expiry is N days away.
+
+    N comes from the agency's ``certification_reminder_days`` (default 30 and 7). Idempotent:
+    a reminder is keyed by account, expiry date and N, so reruns and retries add nothing.
+    """
+    sent = 0
+    accounts = (
+        PlatformAccount.objects.filter(
+            status=AccountStatus.ACTIVE,
+            certification_expires_on__isnull=False,
+            certification_expires_on__gte=today,
+        )
+        .select_related("agency", "client")
+        .order_by("pk")
+    )
+    for account in accounts.iterator(chunk_size=500):
+        assert account.certification_expires_on is not None
+        days_left = (account.certification_expires_on - today).days
+        due = [n for n in account.agency.certification_reminder_days if days_left <= n]
+        if not due:
+            continue
+        # The tightest threshold crossed; a missed day (worker down) still sends it once.
+        threshold = min(due)
+        sent += len(
+            notify(
+                _certification_recipients(account),
+                agency_id=account.agency_id,
+                client_id=account.client_id,
+                kind=NotificationKind.CERTIFICATION_EXPIRY,
+                params={
+                    "account": str(account),
+                    "expires_on": account.certification_expires_on.isoformat(),
+                    "days": days_left,
+                },
+                url=reverse("accounts:detail", args=[account.pk]),
+                dedupe_key=(
+                    f"cert:{account.pk}:{account.certification_expires_on.isoformat()}:{threshold}"
+                ),
+            )
+        )
+    return sent
+
+
+def _certification_recipients(account: PlatformAccount) -> list[Any]:
+    from yunying.tenancy.models import User
+
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            # The account managers on the client's team, and every agency admin.
+            pk__in=TeamMember.objects.filter(
+                client_id=account.client_id,
+                role=Role.ACCOUNT_MANAGER,
+                left_on__isnull=True,
+            ).values("user_id")
+        )
+        .union(
+            User.objects.filter(
+                is_active=True,
+                memberships__agency_id=account.agency_id,
+                memberships__role=Role.AGENCY_ADMIN,
+                memberships__is_active=True,
+            )
+        )
+    )

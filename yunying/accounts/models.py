@@ -1,0 +1,159 @@
+"""Platform accounts operated for clients, their vaulted credentials and change requests."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yunying.tenancy.choices import ChangeRequestStatus
+from yunying.tenancy.models import Agency, Client, User
+from yunying.tenancy.scoping import TenantQuerySet, TenantScope
+
+from .choices import AccountChangeKind, AccountStatus, OfficialAccountType, Platform
+
+
+class PlatformAccount(models.Model):
+    """An account on Douyin, WeChat, Channels, a store or a livestream room, owned by a client."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("owner client")
+    )
+    platform = models.CharField(_("platform"), max_length=32, choices=Platform.choices)
+    platform_id = models.CharField(
+        _("platform id"),
+        max_length=128,
+        help_text=_("Douyin id, WeChat original id, store id or room number."),
+    )
+    display_name = models.CharField(_("display name"), max_length=128)
+    followers_at_signing = models.PositiveIntegerField(_("followers at signing"), default=0)
+    oa_type = models.CharField(
+        _("official account type"), max_length=16, choices=OfficialAccountType.choices, blank=True
+    )
+    certification_expires_on = models.DateField(
+        _("certification expires on"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("platform account")
+        verbose_name_plural = _("platform accounts")
+        ordering = ["client_id", "platform", "display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "platform", "platform_id"], name="account_unique_in_agency"
+            ),
+            models.CheckConstraint(
+                condition=Q(platform=Platform.WECHAT_OA, oa_type__in=OfficialAccountType.values)
+                | (~Q(platform=Platform.WECHAT_OA) & Q(oa_type="")),
+                name="account_oa_type_iff_wechat_oa",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_platform_display()})"
+
+
+class Credential(models.Model):
+    """The login of an account, its password encrypted by the vault (never stored in clear)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    account = models.OneToOneField(
+        PlatformAccount,
+        on_delete=models.PROTECT,
+        related_name="credential",
+        verbose_name=_("account"),
+    )
+    login = models.CharField(
+        _("login"), max_length=128, help_text=_("User name, e-mail or phone used to log in.")
+    )
+    ciphertext = models.TextField(editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("updated by")
+    )
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+        ordering = ["account_id"]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.login}"
+
+    def __repr__(self) -> str:
+        # Never the ciphertext: reprs end up in logs and error pages.
+        return f"<Credential {self.pk} account={self.account_id}>"
+
+
+class AccountChangeRequest(models.Model):
+    """A rename or password change the agency asks for; applied only when the client approves."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    account = models.ForeignKey(
+        PlatformAccount,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+        verbose_name=_("account"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AccountChangeKind.choices)
+    proposed_name = models.CharField(_("proposed name"), max_length=128, blank=True)
+    # The proposed password, encrypted like any credential until it is applied or discarded.
+    proposed_ciphertext = models.TextField(blank=True, editable=False)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("account change request")
+        verbose_name_plural = _("account change requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "kind"],
+                condition=Q(status=ChangeRequestStatus.PENDING),
+                name="account_change_one_pending_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.get_kind_display()}"
+
+    def __repr__(self) -> str:
+        return f"<AccountChangeRequest {self.pk} {self.kind} account={self.account_id}>"

@@ -1,0 +1,35 @@
+"""Kinds of in-app notification, each with the sentence it renders to."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    """Why someone is being told something. Texts are rendered at display time (see MESSAGES)."""
+
+    # An account's platform certification expires soon (seed 002 item 14).
+    CERTIFICATION_EXPIRY = "certification_expiry", _("Certification expiring")
+    # The agency asks the client to approve a team change.
+    TEAM_CHANGE_REQUESTED = "team_change_requested", _("Team change requested")
+    # The client approved or rejected a team change.
+    TEAM_CHANGE_DECIDED = "team_change_decided", _("Team change decided")
+    # The agency asks the client to approve an account rename or password change.
+    ACCOUNT_CHANGE_REQUESTED = "account_change_requested", _("Account change requested")
+    # The client approved or rejected an account change.
+    ACCOUNT_CHANGE_DECIDED = "account_change_decided", _("Account change decided")
+
+
+# Sentences with named placeholders filled from the notification's params.
+MESSAGES = {
+    NotificationKind.CERTIFICATION_EXPIRY: _(
+        "The certification of {account} expires on {expires_on} ({days} days left)."
+    ),
+    NotificationKind.TEAM_CHANGE_REQUESTED: _(
+        "{requested_by} asks to change the team of {client}: {summary}."
+    ),
+    NotificationKind.TEAM_CHANGE_DECIDED: _("The team change for {client} was {decision}."),
+    NotificationKind.ACCOUNT_CHANGE_REQUESTED: _(
+        "{requested_by} asks to change {account}: {summary}."
+    ),
+    NotificationKind.ACCOUNT_CHANGE_DECIDED: _("The change to {account} was {decision}."),
+}

@@ -1,0 +1,77 @@
+"""Who may do what, in one table.
+
+Rows are first narrowed by :mod:`yunying.tenancy.scoping` (agency and client); this table then
+says which roles may perform a verb on the rows they can see. Permission names follow Django's
+``app.verb_model`` form so they read the same in views, API, admin and actions.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .choices import MANAGER_ROLES, STAFF_ROLES, Role
+from .scoping import Actor
+
+ADMIN = frozenset({Role.AGENCY_ADMIN})
+MANAGERS = MANAGER_ROLES
+STAFF = STAFF_ROLES
+CLIENT = frozenset({Role.CLIENT_REVIEWER})
+NOBODY: frozenset[str] = frozenset()
+
+RULES: dict[str, frozenset[str]] = {
+    # The agency itself: staff read it, its admin edits it.
+    "tenancy.view_agency": STAFF,
+    "tenancy.change_agency": ADMIN,
+    # Clients: everyone of the agency reads; reviewers read only their own (scoping does that).
+    "tenancy.view_client": STAFF | CLIENT,
+    "tenancy.add_client": MANAGERS,
+    "tenancy.change_client": MANAGERS,
+    # Staff directory and logins.
+    "tenancy.view_membership": STAFF,
+    "tenancy.add_membership": ADMIN,
+    "tenancy.change_membership": ADMIN,
+    "tenancy.delete_membership": ADMIN,
+    # Dedicated teams: adding is direct; replacing or removing needs the client (seed 000 part 3).
+    "tenancy.view_teammember": STAFF | CLIENT,
+    "tenancy.add_teammember": MANAGERS,
+    "tenancy.view_teamchangerequest": STAFF | CLIENT,
+    "tenancy.add_teamchangerequest": MANAGERS,
+    "tenancy.delete_teamchangerequest": MANAGERS,
+    "tenancy.decide_teamchangerequest": CLIENT,
+    # Platform accounts.
+    "accounts.view_platformaccount": STAFF | CLIENT,
+    "accounts.add_platformaccount": MANAGERS,
+    "accounts.change_platformaccount": MANAGERS,
+    # Credentials: metadata is visible, the secret only by reveal (and only to the client's team).
+    "accounts.view_credential": STAFF | CLIENT,
+    "accounts.add_credential": MANAGERS,
+    "accounts.reveal_credential": frozenset(
+        {Role.AGENCY_ADMIN, Role.ACCOUNT_MANAGER, Role.EDITOR, Role.COPYWRITER, Role.HOST}
+    ),
+    # Name and password changes need the client's approval.
+    "accounts.view_accountchangerequest": STAFF | CLIENT,
+    "accounts.add_accountchangerequest": MANAGERS,
+    "accounts.delete_accountchangerequest": MANAGERS,
+    "accounts.decide_accountchangerequest": CLIENT,
+    # Audit log: the agency admin sees the agency's, a reviewer the entries about their client.
+    "audit.view_auditentry": ADMIN | CLIENT,
+    # Personal notifications: everyone reads and dismisses their own.
+    "notify.view_notification": STAFF | CLIENT,
+    "notify.change_notification": STAFF | CLIENT,
+    "notify.delete_notification": STAFF | CLIENT,
+}
+
+
+def can(actor: Actor, permission: str) -> bool:
+    """True when one of the actor's roles is granted ``permission``.
+
+    An unknown permission name is a programming error, not a silent "no".
+    """
+    return bool(RULES[permission] & actor.roles)
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Raise ``PermissionDenied`` unless the actor holds ``permission``."""
+    if not can(actor, permission):
+        raise PermissionDenied(_("You do not have permission to do this."))

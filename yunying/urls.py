@@ -1,0 +1,25 @@
+"""URL map: the web shell, each app's pages, the REST API and its OpenAPI description."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .api_urls import urlpatterns as api_patterns
+
+urlpatterns = [
+    path("", include("yunying.core.urls")),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("yunying.tenancy.urls")),
+    path("accounts/", include("yunying.accounts.urls")),
+    path("audit/", include("yunying.audit.urls")),
+    path("workdays/", include("yunying.workdays.urls")),
+    path("notifications/", include("yunying.notify.urls")),
+    path("api/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
