@@ -40,6 +40,11 @@ MAX_SECRET_LENGTH = 256
 
 
 def _check_platform_fields(account: PlatformAccount) -> None:
+    clash = PlatformAccount.objects.filter(
+        agency_id=account.agency_id, platform=account.platform, platform_id=account.platform_id
+    ).exclude(pk=account.pk)
+    if clash.exists():
+        raise ValidationError({"platform_id": _("This account is already registered.")})
     if account.platform == Platform.WECHAT_OA and not account.oa_type:
         raise ValidationError({"oa_type": _("Say whether it is a subscription or service account.")})
     if account.platform != Platform.WECHAT_OA and account.oa_type:
@@ -81,7 +86,6 @@ def create_account(
     )
     apply_changes(account, fields, allowed=EDITABLE_FIELDS)
     _check_platform_fields(account)
-    account.validate_constraints()
     account.save()
     record(
         actor=actor,
@@ -107,7 +111,6 @@ def update_account(account: PlatformAccount, *, actor: Actor, **changes: Any) ->
     diff = apply_changes(account, changes, allowed=EDITABLE_FIELDS)
     _check_platform_fields(account)
     if diff:
-        account.validate_constraints()
         account.save()
         record(actor=actor, action="account.update", obj=account, data=diff)
     return account

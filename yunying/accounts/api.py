@@ -1,1 +1,213 @@
-ROUTES: list = []
+"""REST endpoints for platform accounts, credential metadata and account change requests.
+
+Passwords go in (write-only fields) but never come out: no response carries a password or a
+ciphertext. Revealing a password is a page in the web app, where a reason is typed and audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from yunying.core.api import ScopedViewSet
+from yunying.tenancy.api import DecisionSerializer
+from yunying.tenancy.models import Client
+
+from . import actions
+from .actions import MAX_SECRET_LENGTH
+from .models import AccountChangeRequest, Credential, PlatformAccount
+
+PASSWORD = {"input_type": "password"}
+
+
+class AccountSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    login = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=128)
+    password = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=MAX_SECRET_LENGTH,
+        style=PASSWORD,
+        trim_whitespace=False,
+    )
+    has_credential = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlatformAccount
+        fields = [
+            "id",
+            "client",
+            "platform",
+            "platform_id",
+            "display_name",
+            "followers_at_signing",
+            "oa_type",
+            "certification_expires_on",
+            "status",
+            "notes",
+            "has_credential",
+            "created_at",
+            "login",
+            "password",
+        ]
+        read_only_fields = ["status", "created_at"]
+        validators: list[Any] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        view = self.context.get("view")
+        if view is not None:
+            self.fields["client"].queryset = Client.objects.visible_to(view.actor)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            # Updates cannot move an account to another client or platform.
+            self.fields["client"].read_only = True
+            self.fields["platform"].read_only = True
+
+    def get_has_credential(self, obj: PlatformAccount) -> bool:
+        return hasattr(obj, "credential")
+
+
+class AccountViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """Platform accounts. DELETE archives the account (its history stays)."""
+
+    model = PlatformAccount
+    serializer_class = AccountSerializer
+    action_permissions = {"destroy": "change"}
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("credential")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        serializer.instance = actions.create_account(actor=self.actor, **serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        data = dict(serializer.validated_data)
+        if data.pop("login", None) or data.pop("password", None):
+            raise serializers.ValidationError(
+                {"password": ["Changing the login needs the client's approval: file a change request."]}
+            )
+        serializer.instance = actions.update_account(serializer.instance, actor=self.actor, **data)
+
+    def perform_destroy(self, instance: PlatformAccount) -> None:
+        actions.archive_account(instance, actor=self.actor)
+
+
+class CredentialSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Credential
+        fields = ["id", "account", "client", "login", "updated_at", "updated_by"]
+        read_only_fields = fields
+
+
+class CredentialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """What is in the vault, without the secrets."""
+
+    model = Credential
+    serializer_class = CredentialSerializer
+
+
+class AccountChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    password = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=MAX_SECRET_LENGTH,
+        style=PASSWORD,
+        trim_whitespace=False,
+    )
+
+    class Meta:
+        model = AccountChangeRequest
+        fields = [
+            "id",
+            "account",
+            "client",
+            "kind",
+            "proposed_name",
+            "password",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+        ]
+        read_only_fields = [
+            "client",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+        ]
+        validators: list[Any] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        view = self.context.get("view")
+        if view is not None:
+            self.fields["account"].queryset = PlatformAccount.objects.visible_to(view.actor)
+
+
+class AccountChangeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """Rename and password-change requests. DELETE withdraws a pending request."""
+
+    model = AccountChangeRequest
+    serializer_class = AccountChangeSerializer
+    action_permissions = {"decide": "decide"}
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        data = serializer.validated_data
+        serializer.instance = actions.request_account_change(
+            data["account"],
+            actor=self.actor,
+            kind=data["kind"],
+            reason=data.get("reason", ""),
+            proposed_name=data.get("proposed_name", ""),
+            password=data.get("password", ""),
+        )
+
+    def perform_destroy(self, instance: AccountChangeRequest) -> None:
+        actions.withdraw_account_change(instance, actor=self.actor)
+
+    @extend_schema(request=DecisionSerializer, responses=AccountChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        """The client reviewer approves (the change is applied) or rejects the request."""
+        change = self.get_object()
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        change = actions.decide_account_change(
+            change,
+            actor=self.actor,
+            approve=decision.validated_data["approve"],
+            comment=decision.validated_data["comment"],
+        )
+        return Response(self.get_serializer(change).data)
+
+
+ROUTES = [
+    ("accounts", AccountViewSet, "account"),
+    ("credentials", CredentialViewSet, "credential"),
+    ("account-changes", AccountChangeViewSet, "account-change"),
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -13,6 +13,10 @@ from yunying.tenancy.models import Agency, Client, User
 from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
 from .choices import AccountChangeKind, AccountStatus, OfficialAccountType, Platform
+
+
+if TYPE_CHECKING:
+    from yunying.tenancy.deadlines import ResponseDeadline
 
 
 class PlatformAccount(models.Model):
@@ -154,6 +158,15 @@ class AccountChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} · {self.get_kind_display()}"
+
+    @property
+    def response_deadline(self) -> ResponseDeadline:
+        """When the client should answer (agency window in working days, PRC calendar)."""
+        from yunying.tenancy.deadlines import response_deadline
+
+        return response_deadline(
+            self.requested_at, self.agency.client_response_working_days, self.status
+        )
 
     def __repr__(self) -> str:
         return f"<AccountChangeRequest {self.pk} {self.kind} account={self.account_id}>"

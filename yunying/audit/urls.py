@@ -1,6 +1,7 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "audit"
 
-urlpatterns = [path("", lambda request: HttpResponse("todo"), name="list")]
+urlpatterns = [path("", views.AuditListView.as_view(), name="list")]

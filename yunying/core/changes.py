@@ -27,5 +27,6 @@ def apply_changes(
         if old != value:
             setattr(obj, name, value)
             diff[name] = [old, value]
-    obj.full_clean()
+    # Uniqueness and constraints are checked by the action, which can name the field at fault.
+    obj.full_clean(validate_unique=False, validate_constraints=False)
     return diff

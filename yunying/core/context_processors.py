@@ -6,6 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yunying.tenancy.choices import Role
+
 from .navigation import navigation
 
 
@@ -13,8 +15,20 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     actor = getattr(request, "actor", None)
     if actor is None or not request.user.is_authenticated:
         return {}
-    pages, areas = navigation(actor)
     from yunying.notify.models import Notification
 
-    unread = Notification.objects.visible_to(actor).filter(read_at__isnull=True).count()
-    return {"nav_pages": pages, "nav_areas": areas, "unread_notifications": unread}
+    pages, areas = navigation(actor)
+
+    def links(items: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {"item": i, "url": i.url, "active": request.path.startswith(i.url)} for i in items
+        ]
+
+    return {
+        "nav_pages": links(pages),
+        "nav_areas": links(areas),
+        "unread_notifications": Notification.objects.visible_to(actor)
+        .filter(read_at__isnull=True)
+        .count(),
+        "show_admin_link": actor.is_operator or actor.has_role(Role.AGENCY_ADMIN),
+    }

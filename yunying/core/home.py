@@ -1,11 +1,152 @@
-"""What each role's home page shows."""
+"""What each role's home page shows. Every query goes through ``visible_to``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
+from django.utils import timezone
+
+from yunying.accounts.choices import AccountStatus, Platform
+from yunying.accounts.models import AccountChangeRequest, PlatformAccount
+from yunying.audit.models import AuditEntry
+from yunying.notify.models import Notification
+from yunying.tenancy.choices import ChangeRequestStatus, Role
+from yunying.tenancy.models import Agency, Client, Membership, TeamChangeRequest, TeamMember
 from yunying.tenancy.scoping import Actor
+from yunying.workdays.services import missing_years
+
+from .navigation import navigation
+
+EXPIRY_HORIZON_DAYS = 60
 
 
 def home_context(actor: Actor, role: str) -> dict[str, Any]:
-    return {}
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "today": today,
+        "notifications": list(Notification.objects.visible_to(actor)[:5]),
+        # The calendar matters to everyone who meets deadlines: warn before the year turns.
+        "calendar_gaps": missing_years([today, today + timedelta(days=EXPIRY_HORIZON_DAYS)]),
+        "upcoming_areas": navigation(actor)[1],
+    }
+    if actor.agency_id is not None:
+        context["agency"] = Agency.objects.visible_to(actor).first() or _agency_name(actor)
+    builder = _BUILDERS.get(role)
+    if builder is not None:
+        context.update(builder(actor, today))
+    return context
+
+
+def _agency_name(actor: Actor) -> Any:
+    # Client reviewers may not read the agency row itself; they only need its name.
+    membership = Membership.objects.filter(user=actor.user, agency_id=actor.agency_id).select_related("agency").first()
+    return membership.agency if membership else None
+
+
+def _pending_team(actor: Actor) -> Any:
+    return TeamChangeRequest.objects.visible_to(actor).filter(status=ChangeRequestStatus.PENDING)
+
+
+def _pending_accounts(actor: Actor) -> Any:
+    return AccountChangeRequest.objects.visible_to(actor).filter(status=ChangeRequestStatus.PENDING)
+
+
+def _expiring(actor: Actor, today: Any, clients: Any = None) -> list[PlatformAccount]:
+    rows = PlatformAccount.objects.visible_to(actor).filter(
+        status=AccountStatus.ACTIVE,
+        certification_expires_on__gte=today,
+        certification_expires_on__lte=today + timedelta(days=EXPIRY_HORIZON_DAYS),
+    )
+    if clients is not None:
+        rows = rows.filter(client__in=clients)
+    return list(rows.select_related("client").order_by("certification_expires_on")[:10])
+
+
+def _my_seats(actor: Actor) -> list[TeamMember]:
+    return list(
+        TeamMember.objects.visible_to(actor)
+        .filter(user=actor.user, left_on__isnull=True)
+        .select_related("client")
+        .order_by("client__name")
+    )
+
+
+def _admin(actor: Actor, today: Any) -> dict[str, Any]:
+    accounts = PlatformAccount.objects.visible_to(actor)
+    return {
+        "figures": {
+            "clients": Client.objects.visible_to(actor).filter(status="active").count(),
+            "accounts": accounts.filter(status=AccountStatus.ACTIVE).count(),
+            "staff": Membership.objects.visible_to(actor)
+            .filter(is_active=True)
+            .exclude(role=Role.CLIENT_REVIEWER)
+            .values("user_id")
+            .distinct()
+            .count(),
+            "pending": _pending_team(actor).count() + _pending_accounts(actor).count(),
+        },
+        "expiring": _expiring(actor, today),
+        "recent_audit": list(AuditEntry.objects.visible_to(actor)[:8]),
+    }
+
+
+def _manager(actor: Actor, today: Any) -> dict[str, Any]:
+    seats = _my_seats(actor)
+    clients = [s.client for s in seats]
+    return {
+        "seats": seats,
+        "expiring": _expiring(actor, today, clients),
+        "pending_team": list(_pending_team(actor).filter(client__in=clients).select_related("client", "outgoing__user", "agency")),
+        "pending_accounts": list(_pending_accounts(actor).filter(client__in=clients).select_related("client", "account", "agency")),
+    }
+
+
+def _team_member(actor: Actor, today: Any) -> dict[str, Any]:
+    seats = _my_seats(actor)
+    accounts = PlatformAccount.objects.visible_to(actor).filter(
+        client__in=[s.client_id for s in seats], status=AccountStatus.ACTIVE
+    )
+    if Role.HOST in actor.roles and not actor.roles & {Role.COPYWRITER, Role.EDITOR, Role.SUPERVISOR}:
+        accounts = accounts.filter(platform__in=[Platform.LIVESTREAM, Platform.DOUYIN, Platform.WECHAT_CHANNELS])
+    return {"seats": seats, "accounts": list(accounts.select_related("client")[:30])}
+
+
+def _finance(actor: Actor, today: Any) -> dict[str, Any]:
+    return {"clients": list(Client.objects.visible_to(actor).filter(status="active")[:30])}
+
+
+def _client_reviewer(actor: Actor, today: Any) -> dict[str, Any]:
+    clients = list(Client.objects.visible_to(actor))
+    accounts = list(PlatformAccount.objects.visible_to(actor).select_related("client"))
+    team = list(
+        TeamMember.objects.visible_to(actor).filter(left_on__isnull=True).select_related("user", "client")
+    )
+    access = AuditEntry.objects.visible_to(actor).filter(
+        Q(action="credential.reveal") | Q(action__startswith="account.change")
+    )
+    return {
+        "clients": clients,
+        "accounts": accounts,
+        "team": team,
+        "pending_team": list(_pending_team(actor).select_related("client", "outgoing__user", "incoming", "agency")),
+        "pending_accounts": list(_pending_accounts(actor).select_related("client", "account", "agency")),
+        "access_log": list(access[:10]),
+        "calendar_gaps": sorted(
+            set(missing_years([a.certification_expires_on for a in accounts if a.certification_expires_on]))
+            | set(missing_years([today]))
+        ),
+    }
+
+
+_BUILDERS = {
+    Role.AGENCY_ADMIN.value: _admin,
+    Role.ACCOUNT_MANAGER.value: _manager,
+    Role.SUPERVISOR.value: _team_member,
+    Role.COPYWRITER.value: _team_member,
+    Role.EDITOR.value: _team_member,
+    Role.HOST.value: _team_member,
+    Role.FINANCE.value: _finance,
+    Role.CLIENT_REVIEWER.value: _client_reviewer,
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,11 +48,21 @@ def notify(
     return created
 
 
+def _own(notification: Notification, actor: Actor) -> None:
+    if notification.recipient_id != getattr(actor.user, "pk", None):
+        raise PermissionDenied
+
+
 def mark_read(notification: Notification, *, actor: Actor) -> Notification:
     """Mark one of the actor's own notifications as read."""
-    if notification.recipient_id != getattr(actor.user, "pk", None):
-        raise PermissionError("not the recipient")
+    _own(notification, actor)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def dismiss(notification: Notification, *, actor: Actor) -> None:
+    """Delete one of the actor's own notifications (they are reminders, not records)."""
+    _own(notification, actor)
+    notification.delete()

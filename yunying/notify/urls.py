@@ -1,6 +1,10 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "notify"
 
-urlpatterns = [path("", lambda request: HttpResponse("todo"), name="list")]
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/open/", views.notification_open, name="open"),
+]

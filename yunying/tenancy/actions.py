@@ -26,7 +26,12 @@ from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember, U
 from .scoping import Actor
 
 CLIENT_FIELDS = ("name", "industry", "contact_name", "contact_phone", "status")
-AGENCY_FIELDS = ("name", "credit_code", "certification_reminder_days")
+AGENCY_FIELDS = (
+    "name",
+    "credit_code",
+    "certification_reminder_days",
+    "client_response_working_days",
+)
 
 
 def ensure_same_agency(actor: Actor, agency_id: int | None) -> None:
@@ -80,7 +85,36 @@ def update_agency(agency: Agency, *, actor: Actor, **changes: Any) -> Agency:
     return agency
 
 
+@transaction.atomic
+def appoint(user: User, *, actor: Actor, role: str, agency: Agency | None = None) -> Membership:
+    """Operator-only: make someone an agency's admin, or an association officer (no agency)."""
+    if not actor.is_operator:
+        raise PermissionDenied(_("Only a platform operator can do this."))
+    if role == Role.AGENCY_ADMIN and agency is not None:
+        membership = Membership(user=user, agency=agency, role=role)
+    elif role == Role.ASSOCIATION and agency is None:
+        membership = Membership(user=user, agency=None, role=role)
+    else:
+        raise ValidationError({"role": _("Operators appoint agency admins and association officers.")})
+    membership.full_clean()
+    membership.save()
+    record(
+        actor=actor,
+        action="membership.appoint",
+        obj=membership,
+        agency_id=agency.pk if agency else None,
+        data={"username": user.get_username(), "role": role},
+    )
+    return membership
+
+
 # --- Clients ----------------------------------------------------------------------------------
+
+
+def _check_client_name(client: Client) -> None:
+    clash = Client.objects.filter(agency_id=client.agency_id, name=client.name).exclude(pk=client.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("Your agency already has a client with this name.")})
 
 
 @transaction.atomic
@@ -90,7 +124,7 @@ def create_client(*, actor: Actor, name: str, **fields: Any) -> Client:
     assert actor.agency_id is not None
     client = Client(agency_id=actor.agency_id, name=name)
     apply_changes(client, fields, allowed=CLIENT_FIELDS)
-    client.validate_constraints()
+    _check_client_name(client)
     client.save()
     record(actor=actor, action="client.create", obj=client, data={"name": name, **fields})
     return client
@@ -103,7 +137,7 @@ def update_client(client: Client, *, actor: Actor, **changes: Any) -> Client:
     ensure_same_agency(actor, client.agency_id)
     diff = apply_changes(client, changes, allowed=CLIENT_FIELDS)
     if diff:
-        client.validate_constraints()
+        _check_client_name(client)
         client.save()
         record(actor=actor, action="client.update", obj=client, data=diff)
     return client

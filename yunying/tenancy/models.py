@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -21,6 +21,10 @@ from .scoping import TenantQuerySet, TenantScope
 
 def default_reminder_days() -> list[int]:
     return [30, 7]
+
+
+if TYPE_CHECKING:
+    from yunying.tenancy.deadlines import ResponseDeadline
 
 
 class User(AbstractUser):
@@ -47,6 +51,11 @@ class Agency(models.Model):
         _("certification reminder days"),
         default=default_reminder_days,
         help_text=_("Days before an account's certification expires to remind the team."),
+    )
+    client_response_working_days = models.PositiveSmallIntegerField(
+        _("client response window (working days)"),
+        default=3,
+        help_text=_("How long a client has to answer a request, unless a contract says otherwise."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -256,4 +265,13 @@ class TeamChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.get_kind_display()} · {self.outgoing.user}"
+
+    @property
+    def response_deadline(self) -> ResponseDeadline:
+        """When the client should answer (agency window in working days, PRC calendar)."""
+        from yunying.tenancy.deadlines import response_deadline
+
+        return response_deadline(
+            self.requested_at, self.agency.client_response_working_days, self.status
+        )
 

@@ -1,0 +1,88 @@
+"""Forms of the account pages. Password inputs never render their value back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yunying.tenancy.models import Client
+from yunying.tenancy.scoping import Actor
+
+from .choices import AccountChangeKind
+from .models import PlatformAccount
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AccountForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PlatformAccount
+        fields = [
+            "client",
+            "platform",
+            "platform_id",
+            "display_name",
+            "followers_at_signing",
+            "oa_type",
+            "certification_expires_on",
+            "notes",
+        ]
+        widgets = {"certification_expires_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    login = forms.CharField(label=_("login"), max_length=128, required=False)
+    password = forms.CharField(
+        label=_("password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Stored encrypted. Leave empty to add it later."),
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.visible_to(actor)  # type: ignore[attr-defined]
+        # The model's full validation runs in the action, which knows the agency.
+        self._validate_unique = False
+
+    def _post_clean(self) -> None:
+        # Skip ModelForm's instance validation: the action validates with the right agency and
+        # reports every problem by field.
+        pass
+
+
+class AccountEditForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PlatformAccount
+        fields = ["platform_id", "followers_at_signing", "oa_type", "certification_expires_on", "notes"]
+        widgets = {"certification_expires_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class CredentialForm(forms.Form):
+    login = forms.CharField(label=_("login"), max_length=128)
+    password = forms.CharField(
+        label=_("password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the password?"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. publishing tonight's video")}),
+    )
+
+
+class AccountChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=AccountChangeKind.choices, widget=forms.RadioSelect)
+    proposed_name = forms.CharField(label=_("new name"), max_length=128, required=False)
+    password = forms.CharField(
+        label=_("new password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))

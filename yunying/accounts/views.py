@@ -1,0 +1,304 @@
+"""Pages for platform accounts, the credential vault and account change requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
+
+from yunying.audit.models import AuditEntry
+from yunying.core.views import ScopedListView, add_action_errors, run_action
+from yunying.tenancy import policy
+from yunying.tenancy.choices import ChangeRequestStatus
+from yunying.tenancy.models import Client
+from yunying.tenancy.scoping import Actor, get_visible_or_404
+
+from . import actions
+from .choices import Platform
+from .forms import AccountChangeForm, AccountEditForm, AccountForm, CredentialForm, RevealForm
+from .models import AccountChangeRequest, Credential, PlatformAccount
+
+SECRET_FIELDS = ("password",)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined, no-any-return]
+
+
+def _require(request: HttpRequest, permission: str) -> Actor:
+    actor = _actor(request)
+    policy.require(actor, permission)
+    return actor
+
+
+class AccountListView(ScopedListView):
+    model = PlatformAccount
+    permission = "accounts.view_platformaccount"
+    template_name = "accounts/account_list.html"
+
+    def get_queryset(self) -> Any:
+        rows = super().get_queryset().select_related("client")
+        platform = self.request.GET.get("platform")
+        if platform in Platform.values:
+            rows = rows.filter(platform=platform)
+        client = self.request.GET.get("client", "")
+        if client.isdigit():
+            rows = rows.filter(client_id=int(client))
+        return rows
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            platforms=Platform.choices,
+            clients=Client.objects.visible_to(self.actor),
+            can_add=policy.can(self.actor, "accounts.add_platformaccount"),
+            **kwargs,
+        )
+
+
+def _detail_context(request: HttpRequest, account: PlatformAccount) -> dict[str, Any]:
+    actor = _actor(request)
+    credential = Credential.objects.visible_to(actor).filter(account=account).first()
+    changes = AccountChangeRequest.objects.visible_to(actor).filter(account=account)
+    access_log = []
+    if policy.can(actor, "audit.view_auditentry") and credential is not None:
+        access_log = list(
+            AuditEntry.objects.visible_to(actor)
+            .filter(object_type="accounts.credential", object_id=str(credential.pk))
+            .order_by("-created_at")[:10]
+        )
+    return {
+        "account": account,
+        "credential": credential,
+        "changes": changes.select_related("requested_by", "agency")[:20],
+        "has_pending": changes.filter(status=ChangeRequestStatus.PENDING).exists(),
+        "access_log": access_log,
+        "can_edit": policy.can(actor, "accounts.change_platformaccount"),
+        "can_store": credential is None and policy.can(actor, "accounts.add_credential"),
+        "can_reveal": credential is not None and actions.may_reveal(actor, account),
+        "can_request_change": policy.can(actor, "accounts.add_accountchangerequest"),
+        "reveal_form": RevealForm(),
+        "credential_form": CredentialForm(),
+    }
+
+
+@login_required
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "accounts.view_platformaccount")
+    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    return render(request, "accounts/account_detail.html", _detail_context(request, account))
+
+
+@sensitive_post_parameters(*SECRET_FIELDS)
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    actor = _require(request, "accounts.add_platformaccount")
+    initial = {"client": request.GET.get("client")}
+    form = AccountForm(request.POST or None, actor=actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        ok, account = run_action(form, lambda: actions.create_account(actor=actor, **data))
+        if ok:
+            messages.success(request, _("Account added."))
+            return redirect("accounts:detail", pk=account.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Add an account"),
+            "intro": _("Enter what the client handed over. The password is stored encrypted."),
+        },
+    )
+
+
+@login_required
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "accounts.change_platformaccount")
+    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    form = AccountEditForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        ok, _account = run_action(
+            form, lambda: actions.update_account(account, actor=actor, **form.cleaned_data)
+        )
+        if ok:
+            messages.success(request, _("Account updated."))
+            return redirect("accounts:detail", pk=account.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit %(account)s") % {"account": account},
+            "intro": _("The account's name can only change with the client's approval."),
+            "cancel_url": reverse("accounts:detail", args=[account.pk]),
+        },
+    )
+
+
+@require_POST
+@login_required
+def account_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "accounts.change_platformaccount")
+    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    actions.archive_account(account, actor=actor)
+    messages.success(request, _("Account archived."))
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@sensitive_post_parameters(*SECRET_FIELDS)
+@require_POST
+@login_required
+def credential_store(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "accounts.add_credential")
+    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    form = CredentialForm(request.POST)
+    if form.is_valid():
+        ok, _credential = run_action(
+            form, lambda: actions.store_credential(account, actor=actor, **form.cleaned_data)
+        )
+        if ok:
+            messages.success(request, _("Login stored in the vault."))
+            return redirect("accounts:detail", pk=account.pk)
+    context = _detail_context(request, account)
+    context["credential_form"] = form
+    return render(request, "accounts/account_detail.html", context, status=400)
+
+
+@sensitive_variables("secret")
+@sensitive_post_parameters()
+@never_cache
+@require_POST
+@login_required
+def credential_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the password once, to a permitted person who typed a reason; audited."""
+    actor = _require(request, "accounts.reveal_credential")
+    credential = get_visible_or_404(Credential, actor, account_id=pk)
+    form = RevealForm(request.POST)
+    secret = None
+    if form.is_valid():
+        try:
+            secret = actions.reveal_credential(
+                credential, actor=actor, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+    response = render(
+        request,
+        "accounts/_reveal.html",
+        {"credential": credential, "secret": secret, "reveal_form": form},
+        status=200 if secret is not None else 400,
+    )
+    # The page with the password must not be stored by the browser or any proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@sensitive_post_parameters(*SECRET_FIELDS)
+@login_required
+def change_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "accounts.add_accountchangerequest")
+    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    form = AccountChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, change = run_action(
+            form,
+            lambda: actions.request_account_change(
+                account,
+                actor=actor,
+                kind=data["kind"],
+                reason=data["reason"],
+                proposed_name=data["proposed_name"],
+                password=data["password"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("Request sent to the client for approval."))
+            return redirect("accounts:change_detail", pk=change.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Ask the client: change %(account)s") % {"account": account},
+            "intro": _(
+                "The agency may change an account's name or password only with the client's "
+                "approval. The change is applied when the client approves."
+            ),
+            "submit_label": _("Send for approval"),
+            "cancel_url": reverse("accounts:detail", args=[account.pk]),
+        },
+    )
+
+
+def _change_page(
+    request: HttpRequest, change: AccountChangeRequest, form: Any = None
+) -> HttpResponse:
+    from yunying.tenancy.forms import DecisionForm
+
+    actor = _actor(request)
+    pending = change.status == ChangeRequestStatus.PENDING
+    return render(
+        request,
+        "accounts/change_detail.html",
+        {
+            "change": change,
+            "summary": actions.change_summary_text(change),
+            "can_decide": pending and policy.can(actor, "accounts.decide_accountchangerequest"),
+            "can_withdraw": pending and policy.can(actor, "accounts.delete_accountchangerequest"),
+            "decision_form": form or DecisionForm(),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "accounts.view_accountchangerequest")
+    return _change_page(request, get_visible_or_404(AccountChangeRequest, actor, pk=pk))
+
+
+@require_POST
+@login_required
+def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    from yunying.tenancy.forms import DecisionForm
+
+    actor = _require(request, "accounts.decide_accountchangerequest")
+    change = get_visible_or_404(AccountChangeRequest, actor, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        ok, _change = run_action(
+            form,
+            lambda: actions.decide_account_change(
+                change,
+                actor=actor,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("Decision recorded."))
+            return redirect("accounts:change_detail", pk=change.pk)
+    return _change_page(request, change, form)
+
+
+@require_POST
+@login_required
+def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "accounts.delete_accountchangerequest")
+    change = get_visible_or_404(AccountChangeRequest, actor, pk=pk)
+    try:
+        actions.withdraw_account_change(change, actor=actor)
+        messages.success(request, _("Request withdrawn."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:change_detail", pk=change.pk)

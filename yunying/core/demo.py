@@ -1,0 +1,172 @@
+"""Demo data: one agency, three clients, six accounts, staff in every role.
+
+Everything is written through the actions, so the demo also fills the audit log the way real
+use would. Dates are relative to today, except one client's store qualification, which expires
+in the spring of next year: while next year's holiday calendar is not loaded, that client shows
+the calendar warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from yunying.accounts import actions as account_actions
+from yunying.accounts.choices import AccountChangeKind, OfficialAccountType, Platform
+from yunying.accounts.models import Credential
+from yunying.tenancy import actions as tenancy_actions
+from yunying.tenancy.choices import Role, TeamChangeKind
+from yunying.tenancy.models import Agency, TeamMember, User
+from yunying.tenancy.scoping import build_actor
+
+DEMO_PASSWORD = "yunying-demo"  # noqa: S105 - published demo logins, printed on purpose
+AGENCY_SLUG = "xinghuo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    note: str
+
+
+STAFF = [
+    ("admin", "林晓岚", Role.AGENCY_ADMIN, "13800000001"),
+    ("manager", "周子航", Role.ACCOUNT_MANAGER, "13800000002"),
+    ("manager2", "陈思雨", Role.ACCOUNT_MANAGER, "13800000003"),
+    ("writer", "王一帆", Role.COPYWRITER, "13800000004"),
+    ("editor", "刘佳宁", Role.EDITOR, "13800000005"),
+    ("editor2", "赵明轩", Role.EDITOR, "13800000006"),
+    ("supervisor", "孙雅琪", Role.SUPERVISOR, "13800000007"),
+    ("host", "何晨曦", Role.HOST, "13800000008"),
+    ("finance", "吴静怡", Role.FINANCE, "13800000009"),
+]
+
+
+def logins() -> list[DemoLogin]:
+    return [
+        DemoLogin("operator", "platform operator", "superuser: calendar imports, admin"),
+        *[DemoLogin(u, str(r.value), n) for u, n, r, _ in STAFF],
+        DemoLogin("qinghe", "client_reviewer", "青禾茶饮"),
+        DemoLogin("mingyuan", "client_reviewer", "明远口腔"),
+        DemoLogin("beiling", "client_reviewer", "北岭农场 (2027 calendar gap)"),
+        DemoLogin("association", "association", "行业协会"),
+    ]
+
+
+def seed() -> bool:
+    """Create the demo once; return False when it already exists."""
+    if Agency.objects.filter(slug=AGENCY_SLUG).exists():
+        return False
+    with transaction.atomic():
+        _seed(timezone.localdate())
+    return True
+
+
+def _user(username: str, display_name: str, **extra: object) -> User:
+    user = User(username=username, display_name=display_name, **extra)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def _seed(today: date) -> None:
+    operator = User.objects.filter(username="operator").first() or _user(
+        "operator", "平台运维", is_superuser=True, is_staff=True
+    )
+    agency = tenancy_actions.create_agency(
+        actor=build_actor(operator),
+        name="星火代运营（杭州）有限公司",
+        slug=AGENCY_SLUG,
+        credit_code="91330106MA2DEMO01X",
+    )
+    # The operator appoints the first admin; everything after goes through the admin.
+    admin_user = _user("admin", "林晓岚", phone="13800000001")
+    tenancy_actions.appoint(admin_user, actor=build_actor(operator), role=Role.AGENCY_ADMIN, agency=agency)
+    admin = build_actor(admin_user)
+
+    for username, name, role, phone in STAFF[1:]:
+        tenancy_actions.add_person(
+            actor=admin, username=username, password=DEMO_PASSWORD, role=role,
+            display_name=name, phone=phone,
+        )
+    users = {u.username: u for u in User.objects.all()}
+
+    qinghe = tenancy_actions.create_client(
+        actor=admin, name="青禾茶饮连锁", industry="餐饮", contact_name="郑女士",
+        contact_phone="13900000011",
+    )
+    mingyuan = tenancy_actions.create_client(
+        actor=admin, name="明远口腔诊所", industry="医疗健康", contact_name="钱先生",
+        contact_phone="13900000012",
+    )
+    beiling = tenancy_actions.create_client(
+        actor=admin, name="北岭农场合作社", industry="农产品电商", contact_name="冯先生",
+        contact_phone="13900000013",
+    )
+    for username, name, client in [
+        ("qinghe", "郑晓雯", qinghe),
+        ("mingyuan", "钱立群", mingyuan),
+        ("beiling", "冯建国", beiling),
+    ]:
+        tenancy_actions.add_person(
+            actor=admin, username=username, password=DEMO_PASSWORD,
+            role=Role.CLIENT_REVIEWER, display_name=name, client=client,
+        )
+    tenancy_actions.appoint(
+        _user("association", "市网络营销行业协会"), actor=build_actor(operator), role=Role.ASSOCIATION
+    )
+
+    teams = {
+        qinghe: [("manager", Role.ACCOUNT_MANAGER), ("writer", Role.COPYWRITER),
+                 ("editor", Role.EDITOR), ("supervisor", Role.SUPERVISOR)],
+        mingyuan: [("manager2", Role.ACCOUNT_MANAGER), ("writer", Role.COPYWRITER),
+                   ("editor2", Role.EDITOR), ("supervisor", Role.SUPERVISOR)],
+        beiling: [("manager", Role.ACCOUNT_MANAGER), ("host", Role.HOST), ("editor", Role.EDITOR)],
+    }
+    for client, seats in teams.items():
+        for username, role in seats:
+            tenancy_actions.add_team_member(
+                client, actor=admin, user=users[username], role=role,
+                joined_on=today - timedelta(days=90),
+            )
+
+    accounts = [
+        (qinghe, Platform.DOUYIN, "qinghe_tea", "青禾茶饮官方", 18200, {}),
+        (qinghe, Platform.WECHAT_OA, "gh_qinghe0001", "青禾茶饮", 5300,
+         {"oa_type": OfficialAccountType.SERVICE,
+          "certification_expires_on": today + timedelta(days=25)}),
+        (mingyuan, Platform.WECHAT_OA, "gh_mingyuan01", "明远口腔健康", 2100,
+         {"oa_type": OfficialAccountType.SUBSCRIPTION}),
+        (mingyuan, Platform.WECHAT_CHANNELS, "sphMingyuan", "明远口腔", 800, {}),
+        (beiling, Platform.STORE, "douyinshop-887766", "北岭农场旗舰店", 3600,
+         {"certification_expires_on": date(today.year + 1, 3, 15),
+          "notes": "抖店营业执照与食品经营许可证资质到期日"}),
+        (beiling, Platform.LIVESTREAM, "live-beiling", "北岭农场直播间", 9100, {}),
+    ]
+    created = {}
+    for client, platform, pid, name, followers, extra in accounts:
+        created[pid] = account_actions.create_account(
+            actor=admin, client=client, platform=platform, platform_id=pid, display_name=name,
+            followers_at_signing=followers, login=f"{pid}@demo.invalid",
+            password=f"Demo-{pid[:6]}-2026", **extra,
+        )
+
+    # Some history, so every role's page has something to show.
+    manager = build_actor(users["manager"])
+    credential = Credential.objects.get(account=created["qinghe_tea"])
+    account_actions.reveal_credential(credential, actor=manager, reason="发布本周短视频")
+    tenancy_actions.request_team_change(
+        TeamMember.objects.get(client=qinghe, user=users["editor"]),
+        actor=manager, kind=TeamChangeKind.REPLACE, incoming=users["editor2"],
+        reason="刘佳宁转岗负责北岭直播项目，由赵明轩接手青禾的素材与排版。",
+    )
+    account_actions.request_account_change(
+        created["gh_mingyuan01"], actor=build_actor(users["manager2"]),
+        kind=AccountChangeKind.RENAME, proposed_name="明远口腔健康科普",
+        reason="突出科普定位，便于搜索。",
+    )
+    account_actions.remind_certification_expiry(today)

@@ -1,0 +1,346 @@
+"""Pages for clients, dedicated teams, people, approvals and agency settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yunying.core.views import ScopedDetailView, ScopedListView, run_action
+from yunying.workdays.services import missing_years
+
+from . import actions, policy
+from .choices import ChangeRequestStatus, Role
+from .forms import (
+    AgencySettingsForm,
+    ClientForm,
+    DecisionForm,
+    PersonForm,
+    TeamChangeForm,
+    TeamMemberForm,
+)
+from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember
+from .scoping import Actor, get_visible_or_404
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined, no-any-return]
+
+
+def _require(request: HttpRequest, permission: str) -> Actor:
+    actor = _actor(request)
+    policy.require(actor, permission)
+    return actor
+
+
+class ClientListView(ScopedListView):
+    model = Client
+    permission = "tenancy.view_client"
+    template_name = "tenancy/client_list.html"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().annotate(
+            account_count=Count("accounts", distinct=True),
+            team_size=Count("team", filter=Q(team__left_on__isnull=True), distinct=True),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            can_add=policy.can(self.actor, "tenancy.add_client"), **kwargs
+        )
+
+
+class ClientDetailView(ScopedDetailView):
+    model = Client
+    permission = "tenancy.view_client"
+    template_name = "tenancy/client_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        client: Client = self.object
+        actor = self.actor
+        from yunying.accounts.models import PlatformAccount
+
+        accounts = list(PlatformAccount.objects.visible_to(actor).filter(client=client))
+        team = (
+            TeamMember.objects.visible_to(actor)
+            .filter(client=client)
+            .select_related("user")
+            .order_by("left_on", "role")
+        )
+        pending = (
+            TeamChangeRequest.objects.visible_to(actor)
+            .filter(client=client, status=ChangeRequestStatus.PENDING)
+            .select_related("outgoing__user", "incoming", "agency")
+        )
+        tracked = [a.certification_expires_on for a in accounts if a.certification_expires_on]
+        return super().get_context_data(
+            accounts=accounts,
+            current_team=[m for m in team if m.left_on is None],
+            past_team=[m for m in team if m.left_on is not None],
+            pending_changes=pending,
+            calendar_gaps=missing_years(tracked),
+            can_change=policy.can(actor, "tenancy.change_client"),
+            can_add_member=policy.can(actor, "tenancy.add_teammember"),
+            can_request_change=policy.can(actor, "tenancy.add_teamchangerequest"),
+            can_add_account=policy.can(actor, "accounts.add_platformaccount"),
+            **kwargs,
+        )
+
+
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    actor = _require(request, "tenancy.add_client")
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, client = run_action(form, lambda: actions.create_client(actor=actor, **form.cleaned_data))
+        if ok:
+            messages.success(request, _("Client created."))
+            return redirect("tenancy:client_detail", pk=client.pk)
+    return render(request, "core/form_page.html", {"form": form, "title": _("New client")})
+
+
+@login_required
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "tenancy.change_client")
+    client = get_visible_or_404(Client, actor, pk=pk)
+    form = ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk))
+    if request.method == "POST" and form.is_valid():
+        ok, _client = run_action(
+            form, lambda: actions.update_client(client, actor=actor, **form.cleaned_data)
+        )
+        if ok:
+            messages.success(request, _("Client updated."))
+            return redirect("tenancy:client_detail", pk=client.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": client.name},
+         "cancel_url": client_url(client)},
+    )
+
+
+def client_url(client: Client) -> str:
+    from django.urls import reverse
+
+    return reverse("tenancy:client_detail", args=[client.pk])
+
+
+@login_required
+def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "tenancy.add_teammember")
+    client = get_visible_or_404(Client, actor, pk=pk)
+    form = TeamMemberForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, _member = run_action(
+            form,
+            lambda: actions.add_team_member(
+                client, actor=actor, user=data["user"], role=data["role"], joined_on=data["joined_on"]
+            ),
+        )
+        if ok:
+            messages.success(request, _("Team member added."))
+            return redirect("tenancy:client_detail", pk=client.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Add to the team of %(name)s") % {"name": client.name},
+            "cancel_url": client_url(client),
+        },
+    )
+
+
+@login_required
+def team_change_request(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "tenancy.add_teamchangerequest")
+    member = get_visible_or_404(TeamMember, actor, pk=pk)
+    form = TeamChangeForm(request.POST or None, actor=actor, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, change = run_action(
+            form,
+            lambda: actions.request_team_change(
+                member, actor=actor, kind=data["kind"], reason=data["reason"], incoming=data["incoming"]
+            ),
+        )
+        if ok:
+            messages.success(request, _("Request sent to the client for approval."))
+            return redirect("tenancy:team_change_detail", pk=change.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Change the team: %(member)s") % {"member": member},
+            "intro": _(
+                "Replacing or removing a team member takes effect only after the client approves."
+            ),
+            "submit_label": _("Send for approval"),
+            "cancel_url": client_url(member.client),
+        },
+    )
+
+
+def _team_change_page(
+    request: HttpRequest, change: TeamChangeRequest, decision_form: DecisionForm | None = None
+) -> HttpResponse:
+    actor = _actor(request)
+    pending = change.status == ChangeRequestStatus.PENDING
+    return render(
+        request,
+        "tenancy/team_change_detail.html",
+        {
+            "change": change,
+            "summary": actions.team_change_summary_text(change),
+            "can_decide": pending and policy.can(actor, "tenancy.decide_teamchangerequest"),
+            "can_withdraw": pending and policy.can(actor, "tenancy.delete_teamchangerequest"),
+            "decision_form": decision_form or DecisionForm(),
+        },
+    )
+
+
+@login_required
+def team_change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "tenancy.view_teamchangerequest")
+    return _team_change_page(request, get_visible_or_404(TeamChangeRequest, actor, pk=pk))
+
+
+@require_POST
+@login_required
+def team_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "tenancy.decide_teamchangerequest")
+    change = get_visible_or_404(TeamChangeRequest, actor, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        ok, _result = run_action(
+            form,
+            lambda: actions.decide_team_change(
+                change,
+                actor=actor,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("Decision recorded."))
+            return redirect("tenancy:team_change_detail", pk=change.pk)
+    return _team_change_page(request, change, form)
+
+
+@require_POST
+@login_required
+def team_change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "tenancy.delete_teamchangerequest")
+    change = get_visible_or_404(TeamChangeRequest, actor, pk=pk)
+    try:
+        actions.withdraw_team_change(change, actor=actor)
+        messages.success(request, _("Request withdrawn."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("tenancy:team_change_detail", pk=change.pk)
+
+
+@login_required
+def requests_list(request: HttpRequest) -> HttpResponse:
+    """Everything waiting for the client: team changes and account changes."""
+    actor = _actor(request)
+    if not (
+        policy.can(actor, "tenancy.view_teamchangerequest")
+        and policy.can(actor, "accounts.view_accountchangerequest")
+    ) or not (actor.has_role(Role.AGENCY_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_REVIEWER)):
+        raise PermissionDenied
+    from yunying.accounts.models import AccountChangeRequest
+
+    team = TeamChangeRequest.objects.visible_to(actor).select_related(
+        "client", "outgoing__user", "incoming", "agency", "requested_by"
+    )
+    account = AccountChangeRequest.objects.visible_to(actor).select_related(
+        "client", "account", "agency", "requested_by"
+    )
+    show = request.GET.get("show", "pending")
+    if show != "all":
+        team = team.filter(status=ChangeRequestStatus.PENDING)
+        account = account.filter(status=ChangeRequestStatus.PENDING)
+    return render(
+        request,
+        "tenancy/requests.html",
+        {
+            "team_changes": [(c, actions.team_change_summary_text(c)) for c in team[:200]],
+            "account_changes": list(account[:200]),
+            "show": show,
+        },
+    )
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    actor = _require(request, "tenancy.view_membership")
+    if not actor.has_role(Role.AGENCY_ADMIN):
+        raise PermissionDenied
+    memberships = (
+        Membership.objects.visible_to(actor)
+        .filter(is_active=True)
+        .select_related("user", "client")
+        .order_by("user__username", "role")
+    )
+    by_user: dict[int, dict[str, Any]] = {}
+    for m in memberships:
+        entry = by_user.setdefault(m.user_id, {"user": m.user, "memberships": []})
+        entry["memberships"].append(m)
+    return render(
+        request,
+        "tenancy/people.html",
+        {"people": list(by_user.values()), "can_add": policy.can(actor, "tenancy.add_membership")},
+    )
+
+
+@login_required
+def person_add(request: HttpRequest) -> HttpResponse:
+    actor = _require(request, "tenancy.add_membership")
+    form = PersonForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        ok, _membership = run_action(form, lambda: actions.add_person(actor=actor, **form.cleaned_data))
+        if ok:
+            messages.success(request, _("Person added."))
+            return redirect("tenancy:people")
+    return render(request, "core/form_page.html", {"form": form, "title": _("Add a person")})
+
+
+@require_POST
+@login_required
+def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require(request, "tenancy.delete_membership")
+    membership = get_visible_or_404(Membership, actor, pk=pk)
+    try:
+        actions.revoke_membership(membership, actor=actor)
+        messages.success(request, _("Role removed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("tenancy:people")
+
+
+@login_required
+def agency_settings(request: HttpRequest) -> HttpResponse:
+    actor = _require(request, "tenancy.change_agency")
+    agency = get_visible_or_404(Agency, actor, pk=actor.agency_id)
+    form = AgencySettingsForm(request.POST or None, initial=AgencySettingsForm.initial_for(agency))
+    if request.method == "POST" and form.is_valid():
+        ok, _agency = run_action(
+            form, lambda: actions.update_agency(agency, actor=actor, **form.cleaned_data)
+        )
+        if ok:
+            messages.success(request, _("Settings saved."))
+            return redirect("tenancy:agency_settings")
+    return render(
+        request, "core/form_page.html", {"form": form, "title": _("Agency settings")}
+    )
+
