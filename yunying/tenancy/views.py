@@ -49,7 +49,7 @@ class ClientListView(ScopedListView):
         return super().get_queryset().annotate(
             account_count=Count("accounts", distinct=True),
             team_size=Count("team", filter=Q(team__left_on__isnull=True), distinct=True),
-        )
+        ).order_by("name")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(

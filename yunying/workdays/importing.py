@@ -112,6 +112,9 @@ class _Collector:
         self.where[day.date] = place
 
     def finish(self, year_location: dict[int, str]) -> list[ImportedYear]:
+        # With other problems, a year may lack holidays only because its rows were rejected;
+        # that follow-on message would just be noise.
+        self.problems.raise_if_any()
         for year in self.years.values():
             if not any(day.kind == DayKind.HOLIDAY for day in year.days.values()):
                 # Importing replaces the whole year: a year without holidays would wipe them.
@@ -180,7 +183,7 @@ def _parse_csv(text: str, source: str) -> list[ImportedYear]:
         raise ValidationError({f"{_row(number)}: header": [message]})
     for number, cells in rows:
         cells = _trim(cells)
-        if not cells:
+        if not any(cell.strip() for cell in cells):
             continue
         place = _row(number)
         if len(cells) != len(CSV_HEADER):
@@ -224,8 +227,8 @@ def _row(number: int) -> str:
 
 
 def _trim(cells: list[str]) -> list[str]:
-    """Drop empty trailing cells, which spreadsheets add after the last column."""
-    while cells and not cells[-1].strip():
+    """Drop empty cells after the last column, which spreadsheets add."""
+    while len(cells) > len(CSV_HEADER) and not cells[-1].strip():
         cells = cells[:-1]
     return cells
 
