@@ -140,6 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Debug pages and error e-mails mask sensitive variables and POST fields, DEBUG or not.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "yunying.core.errors.AlwaysSafeExceptionReporterFilter"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("YUNYING_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

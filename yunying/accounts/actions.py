@@ -61,8 +61,8 @@ def _validate_secret(password: str, field: str = "password") -> None:
         )
 
 
-@sensitive_variables("password")
 @transaction.atomic
+@sensitive_variables("password")
 def create_account(
     *,
     actor: Actor,
@@ -131,8 +131,8 @@ def archive_account(account: PlatformAccount, *, actor: Actor) -> PlatformAccoun
 # --- Vault ------------------------------------------------------------------------------------
 
 
-@sensitive_variables("password")
 @transaction.atomic
+@sensitive_variables("password")
 def store_credential(
     account: PlatformAccount, *, actor: Actor, login: str, password: str
 ) -> Credential:
@@ -174,10 +174,12 @@ def may_reveal(actor: Actor, account: PlatformAccount) -> bool:
     ).exists()
 
 
-@sensitive_variables()
 @transaction.atomic
-def reveal_credential(credential: Credential, *, actor: Actor, reason: str) -> str:
-    """Return the password in clear, once, and record who asked and why."""
+@sensitive_variables()
+def reveal_credential(
+    credential: Credential, *, actor: Actor, reason: str
+) -> vault.RevealedSecret:
+    """Return the password, once, and record who asked and why (``str()`` gives the clear text)."""
     account = credential.account
     if not may_reveal(actor, account):
         raise PermissionDenied(_("Only the client's team can reveal this password."))
@@ -188,14 +190,14 @@ def reveal_credential(credential: Credential, *, actor: Actor, reason: str) -> s
              % {"n": MIN_REASON_LENGTH}}
         )
     record(actor=actor, action="credential.reveal", obj=credential, reason=reason)
-    return vault.decrypt(credential.ciphertext)
+    return vault.RevealedSecret(vault.decrypt(credential.ciphertext))
 
 
 # --- Changes that need the client's approval --------------------------------------------------
 
 
-@sensitive_variables("password")
 @transaction.atomic
+@sensitive_variables("password")
 def request_account_change(
     account: PlatformAccount,
     *,

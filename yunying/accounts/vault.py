@@ -28,6 +28,30 @@ class VaultDecryptError(Exception):
     """A stored token matches none of the configured keys (a key was dropped too early)."""
 
 
+class RevealedSecret:
+    """A plaintext on its way to one page: prints as itself, but its ``repr`` is masked.
+
+    Error pages and loggers show values by ``repr``; templates show them by ``str``. So a
+    revealed password renders where it was asked for, and nowhere else, even when a frame of
+    the template engine holding it ends up in a debug page.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def __str__(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "RevealedSecret('********')"
+
+    @property
+    def value(self) -> str:
+        return self._value
+
+
 def generate_key() -> str:
     return Fernet.generate_key().decode("ascii")
 

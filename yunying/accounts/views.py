@@ -99,6 +99,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @sensitive_post_parameters(*SECRET_FIELDS)
 @login_required
+@sensitive_variables()
 def account_create(request: HttpRequest) -> HttpResponse:
     actor = _require(request, "accounts.add_platformaccount")
     initial = {"client": request.GET.get("client")}
@@ -157,6 +158,7 @@ def account_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters(*SECRET_FIELDS)
 @require_POST
 @login_required
+@sensitive_variables()
 def credential_store(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _require(request, "accounts.add_credential")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
@@ -173,11 +175,11 @@ def credential_store(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/account_detail.html", context, status=400)
 
 
-@sensitive_variables("secret")
 @sensitive_post_parameters()
 @never_cache
 @require_POST
 @login_required
+@sensitive_variables()
 def credential_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the password once, to a permitted person who typed a reason; audited."""
     actor = _require(request, "accounts.reveal_credential")
@@ -191,19 +193,18 @@ def credential_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
-    response = render(
+    # never_cache above: the answer with the password is stored by no browser or proxy.
+    return render(
         request,
         "accounts/_reveal.html",
         {"credential": credential, "secret": secret, "reveal_form": form},
         status=200 if secret is not None else 400,
     )
-    # The page with the password must not be stored by the browser or any proxy.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @sensitive_post_parameters(*SECRET_FIELDS)
 @login_required
+@sensitive_variables()
 def change_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _require(request, "accounts.add_accountchangerequest")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
