@@ -127,7 +127,7 @@ def _agency(tag: str, operator: User, today: date) -> AgencySide:
         account = account_actions.create_account(
             actor=boss, client=client, platform=Platform.WECHAT_OA,
             platform_id=f"gh_{letter}", display_name=f"{tag} account {letter}",
-            oa_type=OfficialAccountType.SERVICE, certification_expires_on=today,
+            oa_type=OfficialAccountType.SERVICE,
             login=f"login-{letter}", password=secret,
         )
         team_change = tenancy_actions.request_team_change(

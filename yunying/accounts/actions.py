@@ -298,7 +298,7 @@ def decide_account_change(
     if change.status != ChangeRequestStatus.PENDING:
         raise ValidationError({"status": _("This request has already been decided.")})
     if not approve and not comment.strip():
-        raise ValidationError({"decision_comment": _("Say why you reject the change.")})
+        raise ValidationError({"comment": _("Say why you reject the change.")})
     assert actor.user is not None
     data = _summary(change)
     account = change.account

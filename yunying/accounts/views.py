@@ -258,7 +258,6 @@ def _change_page(
             "can_withdraw": pending and policy.can(actor, "accounts.delete_accountchangerequest"),
             "decision_form": form or DecisionForm(),
         },
-        status=400 if form is not None else 200,
     )
 
 

@@ -384,7 +384,7 @@ def decide_team_change(
     if change.status != ChangeRequestStatus.PENDING:
         raise ValidationError({"status": _("This request has already been decided.")})
     if not approve and not comment.strip():
-        raise ValidationError({"decision_comment": _("Say why you reject the change.")})
+        raise ValidationError({"comment": _("Say why you reject the change.")})
     assert actor.user is not None
     today = timezone.localdate()
     change.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
