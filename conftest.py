@@ -30,6 +30,15 @@ def pytest_configure(config: pytest.Config) -> None:
     app.conf.task_eager_propagates = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Iterator[None]:
+    """The calendar is cached per process; a rolled-back import must not outlive its test."""
+    yield
+    from yunying.workdays.services import clear_cache
+
+    clear_cache()
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     """Two agencies of personas, built once per module and rolled back after it.
@@ -70,11 +79,12 @@ def api() -> Any:
 
 
 @pytest.fixture
-def _audit_guard_restored() -> Iterator[None]:
+def _audit_guard_restored(django_db_blocker: Any) -> Iterator[None]:
     yield
     from yunying.audit import guard
 
-    guard.install(connection)
+    with django_db_blocker.unblock():
+        guard.install(connection)
 
 
 @pytest.fixture

@@ -24,14 +24,14 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class CalendarDayInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+class CalendarDayInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CalendarDay
     fields = ("date", "kind", "name")
     extra = 0
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("year", "day_count", "source", "imported_at", "imported_by")
     inlines = [CalendarDayInline]
 
@@ -40,7 +40,7 @@ class CalendarYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[t
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarDayAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("date", "kind", "name", "calendar_year")
     list_filter = ("kind", "calendar_year")
     search_fields = ("name",)

@@ -11,6 +11,9 @@ server's calendar is not yet in a state to answer it, and it will be once that y
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -46,7 +49,7 @@ class CalendarYearViewSet(viewsets.ReadOnlyModelViewSet[CalendarYear]):
     lookup_value_regex = r"\d{4}"
 
 
-class AddQuerySerializer(serializers.Serializer[None]):
+class AddQuerySerializer(serializers.Serializer[Any]):
     date = serializers.DateField(help_text="Start date, YYYY-MM-DD (not counted).")
     n = serializers.IntegerField(
         min_value=-MAX_WORKING_DAYS,
@@ -55,24 +58,26 @@ class AddQuerySerializer(serializers.Serializer[None]):
     )
 
 
-class AddResultSerializer(serializers.Serializer[None]):
+class AddResultSerializer(serializers.Serializer[Any]):
     date = serializers.DateField()
     n = serializers.IntegerField()
     result = serializers.DateField()
 
 
-class BetweenQuerySerializer(serializers.Serializer[None]):
+class BetweenQuerySerializer(serializers.Serializer[Any]):
     start = serializers.DateField(help_text="First date, YYYY-MM-DD (not counted).")
     end = serializers.DateField(help_text="Last date, YYYY-MM-DD (counted).")
 
 
-class BetweenResultSerializer(serializers.Serializer[None]):
+class BetweenResultSerializer(serializers.Serializer[Any]):
     start = serializers.DateField()
     end = serializers.DateField()
-    result = serializers.IntegerField(help_text="Working days in (start, end]; negative if end < start.")
+    result = serializers.IntegerField(
+        help_text="Working days in (start, end]; negative if end < start."
+    )
 
 
-class MissingYearSerializer(serializers.Serializer[None]):
+class MissingYearSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     missing_year = serializers.IntegerField()
 
@@ -85,45 +90,58 @@ _ERRORS = {
 }
 
 
-def _missing(exc: MissingCalendarYear) -> Response:
-    return Response(
-        {"detail": services.missing_year_message(exc.year), "missing_year": exc.year},
-        status=status.HTTP_409_CONFLICT,
-    )
+def _answer(
+    request: Request,
+    query_class: type[serializers.Serializer[Any]],
+    result_class: type[serializers.Serializer[Any]],
+    compute: Callable[[dict[str, Any]], Any],
+) -> Response:
+    """Check the query (400), compute (409 for a missing year), echo the query and result."""
+    query = query_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    try:
+        result = compute(params)
+    except MissingCalendarYear as exc:
+        return Response(
+            {"detail": services.missing_year_message(exc.year), "missing_year": exc.year},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return Response(result_class({**params, "result": result}).data)
 
 
 class WorkdayViewSet(viewsets.ViewSet):
     """Working-day arithmetic on the PRC calendar."""
 
     @extend_schema(
-        parameters=[AddQuerySerializer], responses={200: AddResultSerializer, **_ERRORS}
+        operation_id="workdays_add",
+        parameters=[AddQuerySerializer],
+        responses={200: AddResultSerializer, **_ERRORS},
     )
     @action(detail=False, methods=["get"])
     def add(self, request: Request) -> Response:
         """The date ``n`` working days after ``date``."""
-        query = AddQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        start, n = query.validated_data["date"], query.validated_data["n"]
-        try:
-            result = services.add_working_days(start, n)
-        except MissingCalendarYear as exc:
-            return _missing(exc)
-        return Response(AddResultSerializer({"date": start, "n": n, "result": result}).data)
+        return _answer(
+            request,
+            AddQuerySerializer,
+            AddResultSerializer,
+            lambda q: services.add_working_days(q["date"], q["n"]),
+        )
 
     @extend_schema(
-        parameters=[BetweenQuerySerializer], responses={200: BetweenResultSerializer, **_ERRORS}
+        operation_id="workdays_between",
+        parameters=[BetweenQuerySerializer],
+        responses={200: BetweenResultSerializer, **_ERRORS},
     )
     @action(detail=False, methods=["get"])
     def between(self, request: Request) -> Response:
         """The number of working days after ``start`` up to and including ``end``."""
-        query = BetweenQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        start, end = query.validated_data["start"], query.validated_data["end"]
-        try:
-            result = services.working_days_between(start, end)
-        except MissingCalendarYear as exc:
-            return _missing(exc)
-        return Response(BetweenResultSerializer({"start": start, "end": end, "result": result}).data)
+        return _answer(
+            request,
+            BetweenQuerySerializer,
+            BetweenResultSerializer,
+            lambda q: services.working_days_between(q["start"], q["end"]),
+        )
 
 
 ROUTES = [

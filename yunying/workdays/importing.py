@@ -30,6 +30,7 @@ MIN_YEAR, MAX_YEAR = 1950, 2100
 # No holiday block is longer than nine days; a longer range is a typo (02-11 typed as 12-11).
 MAX_RANGE_DAYS = 31
 MAX_NAME_LENGTH = 64
+MAX_SOURCE_LENGTH = 255
 FILE = "file"
 
 
@@ -63,7 +64,7 @@ class _Problems:
 
     def raise_if_any(self) -> None:
         if self.by_location:
-            raise ValidationError(self.by_location)  # type: ignore[arg-type]
+            raise ValidationError(self.by_location)
 
 
 class _Collector:
@@ -85,10 +86,7 @@ class _Collector:
             if previous.kind != day.kind:
                 self.problems.add(
                     location,
-                    _(
-                        "%(date)s is both a holiday and a make-up working day "
-                        "(see also %(other)s)."
-                    )
+                    _("%(date)s is both a holiday and a make-up working day (see also %(other)s).")
                     % {"date": day.date, "other": self.where[day.date]},
                 )
             else:
@@ -146,6 +144,8 @@ def parse_import(text: str, *, fmt: Format, source: str = "") -> list[ImportedYe
         raise ValidationError(
             {"format": [_("Unknown format %(fmt)r: use yaml or csv.") % {"fmt": fmt}]}
         )
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise ValidationError({"source": [_source_length_message()]})
     if not text.strip():
         raise ValidationError({FILE: [_("The file is empty.")]})
     if fmt == "csv":
@@ -161,7 +161,7 @@ def _parse_date(raw: Any) -> date | None:
 
 
 def _bad_date_message(raw: Any) -> str:
-    return _("%(value)r is not a date in the form YYYY-MM-DD.") % {"value": raw}
+    return _("%(value)r is not a valid date written YYYY-MM-DD.") % {"value": raw}
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -193,21 +193,18 @@ def _parse_csv(text: str, source: str) -> list[ImportedYear]:
                 % {"count": len(cells)},
             )
             continue
-        raw_date, raw_kind, name = (cell.strip() for cell in cells)
+        raw_date, raw_kind, raw_name = (cell.strip() for cell in cells)
         day = _parse_date(raw_date)
         kind = raw_kind.lower()
-        ok = True
         if day is None:
             problems.add(f"{place}: date", _bad_date_message(raw_date))
-            ok = False
         if kind not in DayKind.values:
             problems.add(
                 f"{place}: kind",
                 _("Unknown kind %(value)r: use holiday or makeup_workday.") % {"value": raw_kind},
             )
-            ok = False
-        ok = _check_name(problems, f"{place}: name", name) and ok
-        if ok and day is not None:
+        name = _clean_name(problems, f"{place}: name", raw_name)
+        if day is not None and kind in DayKind.values and name is not None:
             if not MIN_YEAR <= day.year <= MAX_YEAR:
                 problems.add(f"{place}: date", _year_range_message(day.year))
                 continue
@@ -233,17 +230,23 @@ def _trim(cells: list[str]) -> list[str]:
     return cells
 
 
-def _check_name(problems: _Problems, location: str, name: Any) -> bool:
-    if not isinstance(name, str) or not name.strip():
+def _clean_name(problems: _Problems, location: str, raw: Any) -> str | None:
+    """The stripped name, or ``None`` after reporting why it is unusable."""
+    name = raw.strip() if isinstance(raw, str) else ""
+    if not name:
         problems.add(location, _("A name is required, for example 春节."))
-        return False
-    if len(name.strip()) > MAX_NAME_LENGTH:
+        return None
+    if len(name) > MAX_NAME_LENGTH:
         problems.add(
             location,
             _("The name is longer than %(max)d characters.") % {"max": MAX_NAME_LENGTH},
         )
-        return False
-    return True
+        return None
+    return name
+
+
+def _source_length_message() -> str:
+    return _("The source is longer than %(max)d characters.") % {"max": MAX_SOURCE_LENGTH}
 
 
 def _year_range_message(year: int) -> str:
@@ -286,7 +289,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _value in node.value}
     yield mapping
-    mapping.update(loader.construct_mapping(node))
+    mapping.update({str(key): value for key, value in loader.construct_mapping(node).items()})
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Iterator[_Sequence]:
@@ -296,8 +299,8 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Iterato
     sequence.extend(loader.construct_sequence(node))
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)  # type: ignore[arg-type]
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)  # type: ignore[arg-type]
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _LineLoader.add_constructor(
     "tag:yaml.org,2002:timestamp",
     lambda loader, node: loader.construct_scalar(node),  # type: ignore[arg-type]
@@ -310,7 +313,7 @@ def _line(number: int) -> str:
 
 def _parse_yaml(text: str, source: str) -> list[ImportedYear]:
     try:
-        documents = list(yaml.load_all(text, Loader=_LineLoader))  # noqa: S506 (a SafeLoader)
+        documents = list(yaml.load_all(text, Loader=_LineLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -371,9 +374,12 @@ def _read_year(
         )
         return
     raw_source = doc.get("source")
+    source_location = f"{_line(doc.line_of('source'))}: source"
     if raw_source is not None and not isinstance(raw_source, str):
-        problems.add(f"{_line(doc.line_of('source'))}: source", _("The source must be text."))
+        problems.add(source_location, _("The source must be text."))
     source = raw_source.strip() if isinstance(raw_source, str) else default_source
+    if len(source) > MAX_SOURCE_LENGTH:
+        problems.add(source_location, _source_length_message())
     target = collector.year(year, source)
     year_location[year] = f"{_line(doc.line_of('holidays'))}: holidays"
     for key, kind in (("holidays", DayKind.HOLIDAY), ("makeup_workdays", DayKind.MAKEUP_WORKDAY)):
@@ -415,10 +421,9 @@ def _read_entry(
             f"{_line(entry.line_of(str(key)))}: {key}",
             _("Unknown key %(key)r: expected name, dates, from, to.") % {"key": key},
         )
-    name = entry.get("name")
-    if not _check_name(problems, f"{_line(entry.line_of('name'))}: name", name):
+    name = _clean_name(problems, f"{_line(entry.line_of('name'))}: name", entry.get("name"))
+    if name is None:
         return
-    name = name.strip()
     has_dates = "dates" in entry
     has_range = "from" in entry or "to" in entry
     if has_dates == has_range:

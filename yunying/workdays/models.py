@@ -1,8 +1,8 @@
 """The PRC holiday calendar as stored data: one row per year with data, one per special day.
 
 This is national reference data shared by every agency, so no row has an ``agency`` key and no
-``visible_to`` scoping applies. Rows change only through :func:`yunying.workdays.actions.import_calendar`
-(and the seed migration).
+``visible_to`` scoping applies. Rows change only through
+:func:`yunying.workdays.actions.import_calendar` (and the seed migration).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ class CalendarYear(models.Model):
         _("source"),
         max_length=255,
         blank=True,
-        help_text=_("Where the dates come from, for example the title of the State Council notice."),
+        help_text=_(
+            "Where the dates come from, for example the title of the State Council notice."
+        ),
     )
     imported_at = models.DateTimeField(_("imported at"))
     imported_by = models.ForeignKey(

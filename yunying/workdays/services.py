@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -61,15 +62,20 @@ _lock = threading.Lock()
 
 
 def _read_stamp() -> Stamp:
-    return tuple(CalendarYear.objects.order_by("year").values_list("year", "imported_at", "day_count"))
+    return tuple(
+        CalendarYear.objects.order_by("year").values_list("year", "imported_at", "day_count")
+    )
 
 
 def _build() -> WorkdayCalendar:
+    # Years first, then only their days: an import committing between the two queries then
+    # shows up either whole or not at all (the next stamp check picks it up).
+    years = list(CalendarYear.objects.values_list("year", flat=True))
     holidays: list[date] = []
     makeup: list[date] = []
-    for day, kind in CalendarDay.objects.values_list("date", "kind"):
+    days = CalendarDay.objects.filter(calendar_year__year__in=years).values_list("date", "kind")
+    for day, kind in days:
         (holidays if kind == DayKind.HOLIDAY else makeup).append(day)
-    years = CalendarYear.objects.values_list("year", flat=True)
     return WorkdayCalendar(holidays, makeup, years)
 
 

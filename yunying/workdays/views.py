@@ -80,7 +80,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         return render(request, "workdays/calendar.html", _page_context(request))
     result = {"op": op, "form": form, "calculation": _calculate(form)}
     if request.headers.get("HX-Request"):
-        return render(request, "workdays/_result.html", result)
+        # The fragment replaces only the result box, so it carries the input errors itself.
+        return render(request, "workdays/_result.html", {**result, "fragment": True})
     forms = {"add_form" if op == "add" else "between_form": form, f"{op}_result": result}
     return render(request, "workdays/calendar.html", _page_context(request, **forms))
 

@@ -1,4 +1,7 @@
-"""Fixtures of the working-day tests: the reference calendar, people, English messages."""
+"""Fixtures of the working-day tests: people, clients, English messages, a fresh cache.
+
+The fast password hasher comes from the project's root conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,6 @@ from django.utils import translation
 
 from yunying.tenancy.scoping import Actor, build_actor
 from yunying.workdays import services
-from yunying.workdays.calendar import WorkdayCalendar
-
-from .helpers import reference_calendar
-
-@pytest.fixture(scope="session")
-def prc() -> WorkdayCalendar:
-    return reference_calendar()
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +30,6 @@ def _english() -> Iterator[None]:
     # Messages are asserted in their English msgids, whatever the translators do later.
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -303,6 +303,13 @@ BAD_FILES = [
     ),
     pytest.param(
         "yaml",
+        "year: 2027\nsource: " + "通知" * 200 + "\nholidays: [{name: 元旦, dates: [2027-01-01]}]\n",
+        "line 2: source",
+        "longer than 255",
+        id="yaml source too long",
+    ),
+    pytest.param(
+        "yaml",
         "year: 2027\nholidays:\n  - name: 元旦\n    dates: [2027-01-01\n",
         "syntax",
         "Not valid YAML",

@@ -61,7 +61,9 @@ def test_a_change_by_another_process_is_seen_through_the_version_stamp(
     assert not before.covers(2027)
     # Written behind this process's back, as another server's import would be.
     year = CalendarYear.objects.create(year=2027, imported_at=timezone.now(), day_count=1)
-    CalendarDay.objects.create(calendar_year=year, date=date(2027, 1, 1), kind="holiday", name="元旦")
+    CalendarDay.objects.create(
+        calendar_year=year, date=date(2027, 1, 1), kind="holiday", name="元旦"
+    )
     after = services.get_calendar()
     assert after is not before
     assert after.covers(2027)
