@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, cast
 
 import factory
 from django.utils import timezone
@@ -34,7 +35,8 @@ from yunying.tenancy.models import (
 from yunying.tenancy.scoping import Actor, build_actor
 
 PASSWORD = "test-pass-123"  # noqa: S105 - test personas only
-SECRET_PREFIX = "S3cret-"  # every vaulted test password starts with this, so leaks are easy to find
+# Every vaulted test password starts with this, so a leak is easy to search for.
+SECRET_PREFIX = "S3cret-"  # noqa: S105
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -45,6 +47,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.LazyAttribute(lambda o: o.username)
     password = factory.django.Password(PASSWORD)
+
+
+def make_user(username: str, **fields: Any) -> User:
+    """A login with the test password (``UserFactory`` typed for callers)."""
+    return cast(User, UserFactory(username=username, **fields))
 
 
 @dataclass
@@ -94,18 +101,24 @@ def actor(user: User) -> Actor:
 def _agency(tag: str, operator: User, today: date) -> AgencySide:
     op = build_actor(operator)
     agency = tenancy_actions.create_agency(actor=op, name=f"{tag} agency", slug=tag)
-    admin = UserFactory(username=f"{tag}_admin")
+    admin = make_user(f"{tag}_admin")
     tenancy_actions.appoint(admin, actor=op, role=Role.AGENCY_ADMIN, agency=agency)
     boss = build_actor(admin)
     staff: dict[str, User] = {Role.AGENCY_ADMIN: admin}
     for role in sorted(STAFF_ROLES - {Role.AGENCY_ADMIN}):
         membership = tenancy_actions.add_person(
-            actor=boss, username=f"{tag}_{role}", password=PASSWORD, role=role,
+            actor=boss,
+            username=f"{tag}_{role}",
+            password=PASSWORD,
+            role=role,
             display_name=f"{tag} {role}",
         )
         staff[role] = membership.user
     extra_editor = tenancy_actions.add_person(
-        actor=boss, username=f"{tag}_editor2", password=PASSWORD, role=Role.EDITOR,
+        actor=boss,
+        username=f"{tag}_editor2",
+        password=PASSWORD,
+        role=Role.EDITOR,
     ).user
     manager = build_actor(staff[Role.ACCOUNT_MANAGER])
     clients = []
@@ -115,8 +128,11 @@ def _agency(tag: str, operator: User, today: date) -> AgencySide:
             actor=boss, name=f"{tag} client {letter}", industry=f"industry-{letter}"
         )
         reviewer = tenancy_actions.add_person(
-            actor=boss, username=f"{tag}_reviewer_{letter}", password=PASSWORD,
-            role=Role.CLIENT_REVIEWER, client=client,
+            actor=boss,
+            username=f"{tag}_reviewer_{letter}",
+            password=PASSWORD,
+            role=Role.CLIENT_REVIEWER,
+            client=client,
         ).user
         seats = {}
         for role in (Role.ACCOUNT_MANAGER, Role.EDITOR, Role.HOST, Role.COPYWRITER):
@@ -125,31 +141,48 @@ def _agency(tag: str, operator: User, today: date) -> AgencySide:
             )
         secret = f"{SECRET_PREFIX}{letter}-pw"
         account = account_actions.create_account(
-            actor=boss, client=client, platform=Platform.WECHAT_OA,
-            platform_id=f"gh_{letter}", display_name=f"{tag} account {letter}",
+            actor=boss,
+            client=client,
+            platform=Platform.WECHAT_OA,
+            platform_id=f"gh_{letter}",
+            display_name=f"{tag} account {letter}",
             oa_type=OfficialAccountType.SERVICE,
-            login=f"login-{letter}", password=secret,
+            login=f"login-{letter}",
+            password=secret,
         )
         team_change = tenancy_actions.request_team_change(
-            seats[Role.EDITOR], actor=manager, kind=TeamChangeKind.REPLACE,
-            incoming=extra_editor, reason=f"team change {letter}",
+            seats[Role.EDITOR],
+            actor=manager,
+            kind=TeamChangeKind.REPLACE,
+            incoming=extra_editor,
+            reason=f"team change {letter}",
         )
         account_change = account_actions.request_account_change(
-            account, actor=manager, kind=AccountChangeKind.RENAME,
-            proposed_name=f"{tag} renamed {letter}", reason=f"rename {letter}",
+            account,
+            actor=manager,
+            kind=AccountChangeKind.RENAME,
+            proposed_name=f"{tag} renamed {letter}",
+            reason=f"rename {letter}",
         )
         entry = record(
             actor=boss, action="test.marker", obj=client, reason=f"audit marker {letter}"
         )
         clients.append(
             ClientSide(
-                client=client, reviewer=reviewer, account=account,
-                credential=account.credential, secret=secret, team_member=seats[Role.EDITOR],
-                team_change=team_change, account_change=account_change, audit_entry=entry,
+                client=client,
+                reviewer=reviewer,
+                account=account,
+                credential=account.credential,
+                secret=secret,
+                team_member=seats[Role.EDITOR],
+                team_change=team_change,
+                account_change=account_change,
+                audit_entry=entry,
             )
         )
     note = notify(
-        [staff[Role.ACCOUNT_MANAGER]], agency_id=agency.pk,
+        [staff[Role.ACCOUNT_MANAGER]],
+        agency_id=agency.pk,
         kind=NotificationKind.CERTIFICATION_EXPIRY,
         params={"account": f"{tag} notification", "expires_on": "2026-12-01", "days": 9},
     )[0]
@@ -159,13 +192,13 @@ def _agency(tag: str, operator: User, today: date) -> AgencySide:
 
 def build_world() -> World:
     today = timezone.localdate()
-    operator = UserFactory(username="operator", is_superuser=True, is_staff=True)
-    association = UserFactory(username="association")
+    operator = make_user("operator", is_superuser=True, is_staff=True)
+    association = make_user("association")
     tenancy_actions.appoint(association, actor=build_actor(operator), role=Role.ASSOCIATION)
     return World(
         alpha=_agency("alpha", operator, today),
         beta=_agency("beta", operator, today),
         operator=operator,
         association=association,
-        outsider=UserFactory(username="outsider"),
+        outsider=make_user("outsider"),
     )

@@ -46,7 +46,9 @@ def _check_platform_fields(account: PlatformAccount) -> None:
     if clash.exists():
         raise ValidationError({"platform_id": _("This account is already registered.")})
     if account.platform == Platform.WECHAT_OA and not account.oa_type:
-        raise ValidationError({"oa_type": _("Say whether it is a subscription or service account.")})
+        raise ValidationError(
+            {"oa_type": _("Say whether it is a subscription or service account.")}
+        )
     if account.platform != Platform.WECHAT_OA and account.oa_type:
         raise ValidationError({"oa_type": _("Only WeChat Official Accounts have this type.")})
 
@@ -56,9 +58,7 @@ def _validate_secret(password: str, field: str = "password") -> None:
     if not password:
         raise ValidationError({field: _("Enter the password.")})
     if len(password) > MAX_SECRET_LENGTH:
-        raise ValidationError(
-            {field: _("At most %(n)d characters.") % {"n": MAX_SECRET_LENGTH}}
-        )
+        raise ValidationError({field: _("At most %(n)d characters.") % {"n": MAX_SECRET_LENGTH}})
 
 
 @transaction.atomic
@@ -146,7 +146,11 @@ def store_credential(
 def _store(account: PlatformAccount, *, actor: Actor, login: str, password: str) -> Credential:
     if Credential.objects.filter(account=account).exists():
         raise ValidationError(
-            {"password": _("A password is already stored; changing it needs the client's approval.")}
+            {
+                "password": _(
+                    "A password is already stored; changing it needs the client's approval."
+                )
+            }
         )
     if not login.strip():
         raise ValidationError({"login": _("Enter the login.")})
@@ -176,9 +180,7 @@ def may_reveal(actor: Actor, account: PlatformAccount) -> bool:
 
 @transaction.atomic
 @sensitive_variables()
-def reveal_credential(
-    credential: Credential, *, actor: Actor, reason: str
-) -> vault.RevealedSecret:
+def reveal_credential(credential: Credential, *, actor: Actor, reason: str) -> vault.RevealedSecret:
     """Return the password, once, and record who asked and why (``str()`` gives the clear text)."""
     account = credential.account
     if not may_reveal(actor, account):
@@ -186,8 +188,10 @@ def reveal_credential(
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
-            {"reason": _("Say why you need the password (at least %(n)d characters).")
-             % {"n": MIN_REASON_LENGTH}}
+            {
+                "reason": _("Say why you need the password (at least %(n)d characters).")
+                % {"n": MIN_REASON_LENGTH}
+            }
         )
     record(actor=actor, action="credential.reveal", obj=credential, reason=reason)
     return vault.RevealedSecret(vault.decrypt(credential.ciphertext))
@@ -239,7 +243,6 @@ def request_account_change(
         raise ValidationError(errors)
     if kind == AccountChangeKind.PASSWORD:
         ciphertext = vault.encrypt(password)
-    assert actor.user is not None
     change = AccountChangeRequest.objects.create(
         agency_id=account.agency_id,
         client_id=account.client_id,
@@ -248,7 +251,7 @@ def request_account_change(
         proposed_name=proposed_name,
         proposed_ciphertext=ciphertext,
         reason=reason.strip(),
-        requested_by=actor.user,
+        requested_by=actor.acting_user(),
     )
     record(
         actor=actor,
@@ -299,7 +302,6 @@ def decide_account_change(
         raise ValidationError({"status": _("This request has already been decided.")})
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say why you reject the change.")})
-    assert actor.user is not None
     data = _summary(change)
     account = change.account
     if approve and change.kind == AccountChangeKind.RENAME:
@@ -308,10 +310,10 @@ def decide_account_change(
     elif approve and change.kind == AccountChangeKind.PASSWORD:
         credential = account.credential
         credential.ciphertext = change.proposed_ciphertext
-        credential.updated_by = actor.user
+        credential.updated_by = actor.acting_user()
         credential.save(update_fields=["ciphertext", "updated_by", "updated_at"])
     change.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    change.decided_by = actor.user
+    change.decided_by = actor.acting_user()
     change.decided_at = timezone.now()
     change.decision_comment = comment.strip()
     # The proposed secret is either in the vault now or refused: no second copy stays behind.
@@ -336,9 +338,7 @@ def decide_account_change(
 
 
 @transaction.atomic
-def withdraw_account_change(
-    change: AccountChangeRequest, *, actor: Actor
-) -> AccountChangeRequest:
+def withdraw_account_change(change: AccountChangeRequest, *, actor: Actor) -> AccountChangeRequest:
     """The agency takes back a request the client has not decided."""
     policy.require(actor, "accounts.delete_accountchangerequest")
     ensure_same_agency(actor, change.agency_id)
@@ -390,8 +390,8 @@ def remind_certification_expiry(today: date) -> int:
         .order_by("pk")
     )
     for account in accounts.iterator(chunk_size=500):
-        assert account.certification_expires_on is not None
-        days_left = (account.certification_expires_on - today).days
+        expires_on: date = account.certification_expires_on  # type: ignore[assignment]
+        days_left = (expires_on - today).days
         due = [n for n in account.agency.certification_reminder_days if days_left <= n]
         if not due:
             continue
@@ -405,13 +405,11 @@ def remind_certification_expiry(today: date) -> int:
                 kind=NotificationKind.CERTIFICATION_EXPIRY,
                 params={
                     "account": str(account),
-                    "expires_on": account.certification_expires_on.isoformat(),
+                    "expires_on": expires_on.isoformat(),
                     "days": days_left,
                 },
                 url=reverse("accounts:detail", args=[account.pk]),
-                dedupe_key=(
-                    f"cert:{account.pk}:{account.certification_expires_on.isoformat()}:{threshold}"
-                ),
+                dedupe_key=(f"cert:{account.pk}:{expires_on.isoformat()}:{threshold}"),
             )
         )
     return sent

@@ -6,7 +6,7 @@ ciphertext. Revealing a password is a page in the web app, where a reason is typ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yunying.core.api import ScopedViewSet
+from yunying.core.api import ScopedViewSet, limit_choices
 from yunying.tenancy.api import DecisionSerializer
 from yunying.tenancy.models import Client
 
@@ -25,7 +25,7 @@ from .models import AccountChangeRequest, Credential, PlatformAccount
 PASSWORD = {"input_type": "password"}
 
 
-class AccountSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AccountSerializer(serializers.ModelSerializer):
     login = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=128)
     password = serializers.CharField(
         write_only=True,
@@ -62,7 +62,7 @@ class AccountSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         view = self.context.get("view")
         if view is not None:
-            self.fields["client"].queryset = Client.objects.visible_to(view.actor)
+            limit_choices(self, "client", Client.objects.visible_to(view.actor))
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             # Updates cannot move an account to another client or platform.
             self.fields["client"].read_only = True
@@ -89,22 +89,27 @@ class AccountViewSet(
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("credential")
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = actions.create_account(actor=self.actor, **serializer.validated_data)
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         if data.pop("login", None) or data.pop("password", None):
             raise serializers.ValidationError(
-                {"password": ["Changing the login needs the client's approval: file a change request."]}
+                {
+                    "password": [
+                        "Changing the login needs the client's approval: file a change request."
+                    ]
+                }
             )
-        serializer.instance = actions.update_account(serializer.instance, actor=self.actor, **data)
+        account = cast(PlatformAccount, serializer.instance)
+        serializer.instance = actions.update_account(account, actor=self.actor, **data)
 
     def perform_destroy(self, instance: PlatformAccount) -> None:
         actions.archive_account(instance, actor=self.actor)
 
 
-class CredentialSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CredentialSerializer(serializers.ModelSerializer):
     class Meta:
         model = Credential
         fields = ["id", "account", "client", "login", "updated_at", "updated_by"]
@@ -118,7 +123,7 @@ class CredentialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = CredentialSerializer
 
 
-class AccountChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AccountChangeSerializer(serializers.ModelSerializer):
     password = serializers.CharField(
         write_only=True,
         required=False,
@@ -160,7 +165,7 @@ class AccountChangeSerializer(serializers.ModelSerializer):  # type: ignore[type
         super().__init__(*args, **kwargs)
         view = self.context.get("view")
         if view is not None:
-            self.fields["account"].queryset = PlatformAccount.objects.visible_to(view.actor)
+            limit_choices(self, "account", PlatformAccount.objects.visible_to(view.actor))
 
 
 class AccountChangeViewSet(
@@ -176,7 +181,7 @@ class AccountChangeViewSet(
     serializer_class = AccountChangeSerializer
     action_permissions = {"decide": "decide"}
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         serializer.instance = actions.request_account_change(
             data["account"],

@@ -16,7 +16,7 @@ from .models import PlatformAccount
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AccountForm(forms.ModelForm):  # type: ignore[type-arg]
+class AccountForm(forms.ModelForm):
     class Meta:
         model = PlatformAccount
         fields = [
@@ -51,10 +51,16 @@ class AccountForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class AccountEditForm(forms.ModelForm):  # type: ignore[type-arg]
+class AccountEditForm(forms.ModelForm):
     class Meta:
         model = PlatformAccount
-        fields = ["platform_id", "followers_at_signing", "oa_type", "certification_expires_on", "notes"]
+        fields = [
+            "platform_id",
+            "followers_at_signing",
+            "oa_type",
+            "certification_expires_on",
+            "notes",
+        ]
         widgets = {"certification_expires_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def _post_clean(self) -> None:
@@ -78,7 +84,9 @@ class RevealForm(forms.Form):
 
 
 class AccountChangeForm(forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=AccountChangeKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=AccountChangeKind.choices, widget=forms.RadioSelect
+    )
     proposed_name = forms.CharField(label=_("new name"), max_length=128, required=False)
     password = forms.CharField(
         label=_("new password"),

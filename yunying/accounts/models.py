@@ -14,7 +14,6 @@ from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
 from .choices import AccountChangeKind, AccountStatus, OfficialAccountType, Platform
 
-
 if TYPE_CHECKING:
     from yunying.tenancy.deadlines import ResponseDeadline
 
@@ -159,6 +158,9 @@ class AccountChangeRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.account} · {self.get_kind_display()}"
 
+    def __repr__(self) -> str:
+        return f"<AccountChangeRequest {self.pk} {self.kind} account={self.account_id}>"
+
     @property
     def response_deadline(self) -> ResponseDeadline:
         """When the client should answer (agency window in working days, PRC calendar)."""
@@ -167,6 +169,3 @@ class AccountChangeRequest(models.Model):
         return response_deadline(
             self.requested_at, self.agency.client_response_working_days, self.status
         )
-
-    def __repr__(self) -> str:
-        return f"<AccountChangeRequest {self.pk} {self.kind} account={self.account_id}>"

@@ -20,7 +20,7 @@ from yunying.core.views import ScopedListView, add_action_errors, run_action
 from yunying.tenancy import policy
 from yunying.tenancy.choices import ChangeRequestStatus
 from yunying.tenancy.models import Client
-from yunying.tenancy.scoping import Actor, get_visible_or_404
+from yunying.tenancy.scoping import Actor, actor_for, get_visible_or_404
 
 from . import actions
 from .choices import Platform
@@ -31,7 +31,7 @@ SECRET_FIELDS = ("password",)
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined, no-any-return]
+    return actor_for(request)
 
 
 def _require(request: HttpRequest, permission: str) -> Actor:

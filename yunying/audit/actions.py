@@ -23,7 +23,7 @@ def chain_name(agency_id: int | None) -> str:
 
 def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
     """Dates and decimals become strings now, so the stored JSON is exactly what was hashed."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
 def _scope_ids(obj: models.Model | None) -> tuple[int | None, int | None]:

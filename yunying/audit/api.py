@@ -9,7 +9,7 @@ from yunying.core.api import ScopedViewSet
 from .models import AuditEntry
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = [

@@ -59,3 +59,6 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.chain} @ {self.seq}"

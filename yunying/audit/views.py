@@ -1,4 +1,4 @@
-"""The audit log page: the agency admin sees the agency's chain, a client reviewer their client's."""
+"""The audit log page: an agency admin sees the agency's chain, a reviewer their client's."""
 
 from __future__ import annotations
 

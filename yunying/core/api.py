@@ -11,14 +11,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from rest_framework import exceptions, permissions, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from yunying.tenancy import policy
-from yunying.tenancy.scoping import Actor, actor_for
+from yunying.tenancy.scoping import Actor, actor_for, visible
 
 # Default verb per viewset action; custom actions name theirs in ``action_permissions``.
 VERBS = {
@@ -39,7 +39,8 @@ class PolicyPermission(permissions.BasePermission):
     """Allow a request when the policy grants the actor the verb the action needs."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        assert isinstance(view, ScopedViewSet)
+        if not isinstance(view, ScopedViewSet):
+            raise TypeError("PolicyPermission guards ScopedViewSet views only")
         return policy.can(view.actor, view.required_permission())
 
 
@@ -60,7 +61,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return permission_name(self.model, verb)
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return self.model.objects.visible_to(self.actor)  # type: ignore[attr-defined, no-any-return]
+        return visible(self.model, self.actor)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -77,3 +78,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+def limit_choices(serializer: serializers.BaseSerializer[Any], field: str, rows: Any) -> None:
+    """Offer only rows the actor may see in a related field (others answer "does not exist")."""
+    related: Any = serializer.fields[field]  # type: ignore[attr-defined]
+    related.queryset = rows

@@ -20,9 +20,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     pages, areas = navigation(actor)
 
     def links(items: list[Any]) -> list[dict[str, Any]]:
-        return [
-            {"item": i, "url": i.url, "active": request.path.startswith(i.url)} for i in items
-        ]
+        return [{"item": i, "url": i.url, "active": request.path.startswith(i.url)} for i in items]
 
     return {
         "nav_pages": links(pages),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from yunying.accounts.choices import AccountChangeKind, OfficialAccountType, Pla
 from yunying.accounts.models import Credential
 from yunying.tenancy import actions as tenancy_actions
 from yunying.tenancy.choices import Role, TeamChangeKind
-from yunying.tenancy.models import Agency, TeamMember, User
+from yunying.tenancy.models import Agency, Client, TeamMember, User
 from yunying.tenancy.scoping import build_actor
 
 DEMO_PASSWORD = "yunying-demo"  # noqa: S105 - published demo logins, printed on purpose
@@ -85,26 +86,41 @@ def _seed(today: date) -> None:
     )
     # The operator appoints the first admin; everything after goes through the admin.
     admin_user = _user("admin", "林晓岚", phone="13800000001")
-    tenancy_actions.appoint(admin_user, actor=build_actor(operator), role=Role.AGENCY_ADMIN, agency=agency)
+    tenancy_actions.appoint(
+        admin_user, actor=build_actor(operator), role=Role.AGENCY_ADMIN, agency=agency
+    )
     admin = build_actor(admin_user)
 
     for username, name, role, phone in STAFF[1:]:
         tenancy_actions.add_person(
-            actor=admin, username=username, password=DEMO_PASSWORD, role=role,
-            display_name=name, phone=phone,
+            actor=admin,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            display_name=name,
+            phone=phone,
         )
     users = {u.username: u for u in User.objects.all()}
 
     qinghe = tenancy_actions.create_client(
-        actor=admin, name="青禾茶饮连锁", industry="餐饮", contact_name="郑女士",
+        actor=admin,
+        name="青禾茶饮连锁",
+        industry="餐饮",
+        contact_name="郑女士",
         contact_phone="13900000011",
     )
     mingyuan = tenancy_actions.create_client(
-        actor=admin, name="明远口腔诊所", industry="医疗健康", contact_name="钱先生",
+        actor=admin,
+        name="明远口腔诊所",
+        industry="医疗健康",
+        contact_name="钱先生",
         contact_phone="13900000012",
     )
     beiling = tenancy_actions.create_client(
-        actor=admin, name="北岭农场合作社", industry="农产品电商", contact_name="冯先生",
+        actor=admin,
+        name="北岭农场合作社",
+        industry="农产品电商",
+        contact_name="冯先生",
         contact_phone="13900000013",
     )
     for username, name, client in [
@@ -113,46 +129,91 @@ def _seed(today: date) -> None:
         ("beiling", "冯建国", beiling),
     ]:
         tenancy_actions.add_person(
-            actor=admin, username=username, password=DEMO_PASSWORD,
-            role=Role.CLIENT_REVIEWER, display_name=name, client=client,
+            actor=admin,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=Role.CLIENT_REVIEWER,
+            display_name=name,
+            client=client,
         )
     tenancy_actions.appoint(
-        _user("association", "市网络营销行业协会"), actor=build_actor(operator), role=Role.ASSOCIATION
+        _user("association", "市网络营销行业协会"),
+        actor=build_actor(operator),
+        role=Role.ASSOCIATION,
     )
 
     teams = {
-        qinghe: [("manager", Role.ACCOUNT_MANAGER), ("writer", Role.COPYWRITER),
-                 ("editor", Role.EDITOR), ("supervisor", Role.SUPERVISOR)],
-        mingyuan: [("manager2", Role.ACCOUNT_MANAGER), ("writer", Role.COPYWRITER),
-                   ("editor2", Role.EDITOR), ("supervisor", Role.SUPERVISOR)],
+        qinghe: [
+            ("manager", Role.ACCOUNT_MANAGER),
+            ("writer", Role.COPYWRITER),
+            ("editor", Role.EDITOR),
+            ("supervisor", Role.SUPERVISOR),
+        ],
+        mingyuan: [
+            ("manager2", Role.ACCOUNT_MANAGER),
+            ("writer", Role.COPYWRITER),
+            ("editor2", Role.EDITOR),
+            ("supervisor", Role.SUPERVISOR),
+        ],
         beiling: [("manager", Role.ACCOUNT_MANAGER), ("host", Role.HOST), ("editor", Role.EDITOR)],
     }
     for client, seats in teams.items():
         for username, role in seats:
             tenancy_actions.add_team_member(
-                client, actor=admin, user=users[username], role=role,
+                client,
+                actor=admin,
+                user=users[username],
+                role=role,
                 joined_on=today - timedelta(days=90),
             )
 
-    accounts = [
+    accounts: list[tuple[Client, str, str, str, int, dict[str, Any]]] = [
         (qinghe, Platform.DOUYIN, "qinghe_tea", "青禾茶饮官方", 18200, {}),
-        (qinghe, Platform.WECHAT_OA, "gh_qinghe0001", "青禾茶饮", 5300,
-         {"oa_type": OfficialAccountType.SERVICE,
-          "certification_expires_on": today + timedelta(days=25)}),
-        (mingyuan, Platform.WECHAT_OA, "gh_mingyuan01", "明远口腔健康", 2100,
-         {"oa_type": OfficialAccountType.SUBSCRIPTION}),
+        (
+            qinghe,
+            Platform.WECHAT_OA,
+            "gh_qinghe0001",
+            "青禾茶饮",
+            5300,
+            {
+                "oa_type": OfficialAccountType.SERVICE,
+                "certification_expires_on": today + timedelta(days=25),
+            },
+        ),
+        (
+            mingyuan,
+            Platform.WECHAT_OA,
+            "gh_mingyuan01",
+            "明远口腔健康",
+            2100,
+            {"oa_type": OfficialAccountType.SUBSCRIPTION},
+        ),
         (mingyuan, Platform.WECHAT_CHANNELS, "sphMingyuan", "明远口腔", 800, {}),
-        (beiling, Platform.STORE, "douyinshop-887766", "北岭农场旗舰店", 3600,
-         {"certification_expires_on": date(today.year + 1, 3, 15),
-          "notes": "抖店营业执照与食品经营许可证资质到期日"}),
+        (
+            beiling,
+            Platform.STORE,
+            "douyinshop-887766",
+            "北岭农场旗舰店",
+            3600,
+            {
+                "certification_expires_on": date(today.year + 1, 3, 15),
+                "notes": "抖店营业执照与食品经营许可证资质到期日",
+            },
+        ),
         (beiling, Platform.LIVESTREAM, "live-beiling", "北岭农场直播间", 9100, {}),
     ]
     created = {}
     for client, platform, pid, name, followers, extra in accounts:
         created[pid] = account_actions.create_account(
-            actor=admin, client=client, platform=platform, platform_id=pid, display_name=name,
-            followers_at_signing=followers, login=f"{pid}@demo.invalid",
-            password=f"Demo-{pid[:6]}-2026", **extra,
+            actor=admin,
+            client=client,
+            platform=platform,
+            platform_id=pid,
+            display_name=name,
+            followers_at_signing=followers,
+            login=f"{pid}@demo.invalid",
+            password=f"Demo-{pid[:6]}-2026",
+            **extra,
         )
 
     # Some history, so every role's page has something to show.
@@ -161,12 +222,16 @@ def _seed(today: date) -> None:
     account_actions.reveal_credential(credential, actor=manager, reason="发布本周短视频")
     tenancy_actions.request_team_change(
         TeamMember.objects.get(client=qinghe, user=users["editor"]),
-        actor=manager, kind=TeamChangeKind.REPLACE, incoming=users["editor2"],
+        actor=manager,
+        kind=TeamChangeKind.REPLACE,
+        incoming=users["editor2"],
         reason="刘佳宁转岗负责北岭直播项目，由赵明轩接手青禾的素材与排版。",
     )
     account_actions.request_account_change(
-        created["gh_mingyuan01"], actor=build_actor(users["manager2"]),
-        kind=AccountChangeKind.RENAME, proposed_name="明远口腔健康科普",
+        created["gh_mingyuan01"],
+        actor=build_actor(users["manager2"]),
+        kind=AccountChangeKind.RENAME,
+        proposed_name="明远口腔健康科普",
         reason="突出科普定位，便于搜索。",
     )
     account_actions.remind_certification_expiry(today)

@@ -41,7 +41,11 @@ def home_context(actor: Actor, role: str) -> dict[str, Any]:
 
 def _agency_name(actor: Actor) -> Any:
     # Client reviewers may not read the agency row itself; they only need its name.
-    membership = Membership.objects.filter(user=actor.user, agency_id=actor.agency_id).select_related("agency").first()
+    membership = (
+        Membership.objects.filter(user=actor.user, agency_id=actor.home_agency())
+        .select_related("agency")
+        .first()
+    )
     return membership.agency if membership else None
 
 
@@ -98,8 +102,16 @@ def _manager(actor: Actor, today: Any) -> dict[str, Any]:
     return {
         "seats": seats,
         "expiring": _expiring(actor, today, clients),
-        "pending_team": list(_pending_team(actor).filter(client__in=clients).select_related("client", "outgoing__user", "agency")),
-        "pending_accounts": list(_pending_accounts(actor).filter(client__in=clients).select_related("client", "account", "agency")),
+        "pending_team": list(
+            _pending_team(actor)
+            .filter(client__in=clients)
+            .select_related("client", "outgoing__user", "agency")
+        ),
+        "pending_accounts": list(
+            _pending_accounts(actor)
+            .filter(client__in=clients)
+            .select_related("client", "account", "agency")
+        ),
     }
 
 
@@ -108,8 +120,14 @@ def _team_member(actor: Actor, today: Any) -> dict[str, Any]:
     accounts = PlatformAccount.objects.visible_to(actor).filter(
         client__in=[s.client_id for s in seats], status=AccountStatus.ACTIVE
     )
-    if Role.HOST in actor.roles and not actor.roles & {Role.COPYWRITER, Role.EDITOR, Role.SUPERVISOR}:
-        accounts = accounts.filter(platform__in=[Platform.LIVESTREAM, Platform.DOUYIN, Platform.WECHAT_CHANNELS])
+    if Role.HOST in actor.roles and not actor.roles & {
+        Role.COPYWRITER,
+        Role.EDITOR,
+        Role.SUPERVISOR,
+    }:
+        accounts = accounts.filter(
+            platform__in=[Platform.LIVESTREAM, Platform.DOUYIN, Platform.WECHAT_CHANNELS]
+        )
     return {"seats": seats, "accounts": list(accounts.select_related("client")[:30])}
 
 
@@ -121,7 +139,9 @@ def _client_reviewer(actor: Actor, today: Any) -> dict[str, Any]:
     clients = list(Client.objects.visible_to(actor))
     accounts = list(PlatformAccount.objects.visible_to(actor).select_related("client"))
     team = list(
-        TeamMember.objects.visible_to(actor).filter(left_on__isnull=True).select_related("user", "client")
+        TeamMember.objects.visible_to(actor)
+        .filter(left_on__isnull=True)
+        .select_related("user", "client")
     )
     access = AuditEntry.objects.visible_to(actor).filter(
         Q(action="credential.reveal") | Q(action__startswith="account.change")
@@ -130,11 +150,19 @@ def _client_reviewer(actor: Actor, today: Any) -> dict[str, Any]:
         "clients": clients,
         "accounts": accounts,
         "team": team,
-        "pending_team": list(_pending_team(actor).select_related("client", "outgoing__user", "incoming", "agency")),
-        "pending_accounts": list(_pending_accounts(actor).select_related("client", "account", "agency")),
+        "pending_team": list(
+            _pending_team(actor).select_related("client", "outgoing__user", "incoming", "agency")
+        ),
+        "pending_accounts": list(
+            _pending_accounts(actor).select_related("client", "account", "agency")
+        ),
         "access_log": list(access[:10]),
         "calendar_gaps": sorted(
-            set(missing_years([a.certification_expires_on for a in accounts if a.certification_expires_on]))
+            set(
+                missing_years(
+                    [a.certification_expires_on for a in accounts if a.certification_expires_on]
+                )
+            )
             | set(missing_years([today]))
         ),
     }

@@ -13,7 +13,7 @@ from . import actions
 from .models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class NotificationSerializer(serializers.ModelSerializer):
     message = serializers.CharField(read_only=True)
 
     class Meta:
@@ -22,7 +22,9 @@ class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         read_only_fields = fields
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet):
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
+):
     """Your notifications; DELETE dismisses one, POST read marks it read."""
 
     model = Notification

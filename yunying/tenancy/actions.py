@@ -95,7 +95,9 @@ def appoint(user: User, *, actor: Actor, role: str, agency: Agency | None = None
     elif role == Role.ASSOCIATION and agency is None:
         membership = Membership(user=user, agency=None, role=role)
     else:
-        raise ValidationError({"role": _("Operators appoint agency admins and association officers.")})
+        raise ValidationError(
+            {"role": _("Operators appoint agency admins and association officers.")}
+        )
     membership.full_clean()
     membership.save()
     record(
@@ -112,7 +114,9 @@ def appoint(user: User, *, actor: Actor, role: str, agency: Agency | None = None
 
 
 def _check_client_name(client: Client) -> None:
-    clash = Client.objects.filter(agency_id=client.agency_id, name=client.name).exclude(pk=client.pk)
+    clash = Client.objects.filter(agency_id=client.agency_id, name=client.name).exclude(
+        pk=client.pk
+    )
     if clash.exists():
         raise ValidationError({"name": _("Your agency already has a client with this name.")})
 
@@ -121,8 +125,7 @@ def _check_client_name(client: Client) -> None:
 def create_client(*, actor: Actor, name: str, **fields: Any) -> Client:
     """Take on a new client (甲方)."""
     policy.require(actor, "tenancy.add_client")
-    assert actor.agency_id is not None
-    client = Client(agency_id=actor.agency_id, name=name)
+    client = Client(agency_id=actor.home_agency(), name=name)
     apply_changes(client, fields, allowed=CLIENT_FIELDS)
     _check_client_name(client)
     client.save()
@@ -160,7 +163,7 @@ def add_person(
 ) -> Membership:
     """Create a login and its first role in the actor's agency (staff or client reviewer)."""
     policy.require(actor, "tenancy.add_membership")
-    assert actor.agency_id is not None
+    actor.home_agency()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     user = User(username=username, display_name=display_name, phone=phone, email=email)
@@ -198,8 +201,9 @@ def _grant(actor: Actor, user: User, role: str, client: Client | None) -> Member
     elif client is not None:
         raise ValidationError({"client": _("Only client reviewers belong to a client.")})
     existing = set(
-        Membership.objects.filter(user=user, agency_id=actor.agency_id, is_active=True)
-        .values_list("role", flat=True)
+        Membership.objects.filter(
+            user=user, agency_id=actor.home_agency(), is_active=True
+        ).values_list("role", flat=True)
     )
     is_reviewer = role == Role.CLIENT_REVIEWER
     if existing and (is_reviewer != (Role.CLIENT_REVIEWER in existing)):
@@ -207,7 +211,7 @@ def _grant(actor: Actor, user: User, role: str, client: Client | None) -> Member
         # different worlds, and mixing them would let a reviewer see other clients' data.
         raise ValidationError({"role": _("A person cannot be both staff and client reviewer.")})
     membership, created = Membership.objects.get_or_create(
-        user=user, agency_id=actor.agency_id, role=role, client=client
+        user=user, agency_id=actor.home_agency(), role=role, client=client
     )
     if not created and membership.is_active:
         raise ValidationError({"role": _("This person already has this role.")})
@@ -222,10 +226,15 @@ def revoke_membership(membership: Membership, *, actor: Actor) -> Membership:
     """Take a role away (the person's history stays). An admin cannot revoke their own admin."""
     policy.require(actor, "tenancy.delete_membership")
     ensure_same_agency(actor, membership.agency_id)
-    if membership.user_id == getattr(actor.user, "pk", None) and membership.role == Role.AGENCY_ADMIN:
+    if (
+        membership.user_id == getattr(actor.user, "pk", None)
+        and membership.role == Role.AGENCY_ADMIN
+    ):
         raise ValidationError({"role": _("You cannot remove your own admin role.")})
     if TeamMember.objects.filter(
-        user_id=membership.user_id, agency_id=membership.agency_id, role=membership.role,
+        user_id=membership.user_id,
+        agency_id=actor.home_agency(),
+        role=membership.role,
         left_on__isnull=True,
     ).exists():
         raise ValidationError(
@@ -244,7 +253,7 @@ def _require_role_holder(actor: Actor, user: User, role: str, field: str) -> Non
     if role not in TEAM_ROLES:
         raise ValidationError({"role": _("This role does not sit on a client team.")})
     if not Membership.objects.filter(
-        user=user, agency_id=actor.agency_id, role=role, is_active=True
+        user=user, agency_id=actor.home_agency(), role=role, is_active=True
     ).exists():
         raise ValidationError({field: _("This person does not hold that role in your agency.")})
 
@@ -257,7 +266,9 @@ def add_team_member(
     policy.require(actor, "tenancy.add_teammember")
     ensure_same_agency(actor, client.agency_id)
     _require_role_holder(actor, user, role, "user")
-    if TeamMember.objects.filter(client=client, user=user, role=role, left_on__isnull=True).exists():
+    if TeamMember.objects.filter(
+        client=client, user=user, role=role, left_on__isnull=True
+    ).exists():
         raise ValidationError({"user": _("This person is already on the team in this role.")})
     member = TeamMember.objects.create(
         agency_id=client.agency_id,
@@ -316,9 +327,10 @@ def request_team_change(
         raise ValidationError(errors)
     if incoming is not None:
         _require_role_holder(actor, incoming, member.role, "incoming")
-    if TeamChangeRequest.objects.filter(outgoing=member, status=ChangeRequestStatus.PENDING).exists():
+    if TeamChangeRequest.objects.filter(
+        outgoing=member, status=ChangeRequestStatus.PENDING
+    ).exists():
         raise ValidationError({"outgoing": _("A change for this member is already waiting.")})
-    assert actor.user is not None
     change = TeamChangeRequest.objects.create(
         agency_id=member.agency_id,
         client_id=member.client_id,
@@ -326,7 +338,7 @@ def request_team_change(
         outgoing=member,
         incoming=incoming,
         reason=reason.strip(),
-        requested_by=actor.user,
+        requested_by=actor.acting_user(),
     )
     record(
         actor=actor,
@@ -385,10 +397,9 @@ def decide_team_change(
         raise ValidationError({"status": _("This request has already been decided.")})
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say why you reject the change.")})
-    assert actor.user is not None
     today = timezone.localdate()
     change.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    change.decided_by = actor.user
+    change.decided_by = actor.acting_user()
     change.decided_at = timezone.now()
     change.decision_comment = comment.strip()
     change.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
@@ -433,4 +444,3 @@ def withdraw_team_change(change: TeamChangeRequest, *, actor: Actor) -> TeamChan
     change.save(update_fields=["status"])
     record(actor=actor, action="team.change_withdrawn", obj=change, data=_change_summary(change))
     return change
-

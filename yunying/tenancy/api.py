@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -10,14 +10,20 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yunying.core.api import ScopedViewSet
+from yunying.core.api import ScopedViewSet, limit_choices
 
 from . import actions
 from .choices import Role, TeamChangeKind
 from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember, User
+from .scoping import Actor
 
 
-class AgencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+def _people(actor: Actor) -> Any:
+    """People of the actor's agency, for choosing a team member or a successor."""
+    return User.objects.filter(pk__in=Membership.objects.visible_to(actor).values("user_id"))
+
+
+class AgencySerializer(serializers.ModelSerializer):
     certification_reminder_days = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=365), allow_empty=False
     )
@@ -36,19 +42,21 @@ class AgencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         read_only_fields = ["slug", "created_at"]
 
 
-class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+class AgencyViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ScopedViewSet
+):
     """The agency of the signed-in person; its admin edits its settings."""
 
     model = Agency
     serializer_class = AgencySerializer
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = actions.update_agency(
-            serializer.instance, actor=self.actor, **serializer.validated_data
+            cast(Agency, serializer.instance), actor=self.actor, **serializer.validated_data
         )
 
 
-class ClientSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ClientSerializer(serializers.ModelSerializer):
     class Meta:
         model = Client
         fields = [
@@ -77,28 +85,39 @@ class ClientViewSet(
     model = Client
     serializer_class = ClientSerializer
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = actions.create_client(actor=self.actor, **serializer.validated_data)
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = actions.update_client(
-            serializer.instance, actor=self.actor, **serializer.validated_data
+            cast(Client, serializer.instance), actor=self.actor, **serializer.validated_data
         )
 
 
-class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MembershipSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True)
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "username", "display_name", "role", "client", "is_active", "created_at"]
+        fields = [
+            "id",
+            "user",
+            "username",
+            "display_name",
+            "role",
+            "client",
+            "is_active",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
-class PersonCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PersonCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(min_length=8, write_only=True, style={"input_type": "password"})
+    password = serializers.CharField(
+        min_length=8, write_only=True, style={"input_type": "password"}
+    )
     role = serializers.ChoiceField(choices=[r for r in Role.values if r != Role.ASSOCIATION])
     display_name = serializers.CharField(max_length=64, required=False, default="")
     phone = serializers.CharField(max_length=20, required=False, default="")
@@ -142,7 +161,7 @@ class MembershipViewSet(
         actions.revoke_membership(instance, actor=self.actor)
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TeamMemberSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:
@@ -154,10 +173,8 @@ class TeamMemberSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         super().__init__(*args, **kwargs)
         view = self.context.get("view")
         if view is not None:
-            self.fields["client"].queryset = Client.objects.visible_to(view.actor)
-            self.fields["user"].queryset = User.objects.filter(
-                pk__in=Membership.objects.visible_to(view.actor).values("user_id")
-            )
+            limit_choices(self, "client", Client.objects.visible_to(view.actor))
+            limit_choices(self, "user", _people(view.actor))
 
 
 class TeamMemberViewSet(
@@ -171,7 +188,7 @@ class TeamMemberViewSet(
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("user")
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         serializer.instance = actions.add_team_member(
             data["client"],
@@ -182,7 +199,7 @@ class TeamMemberViewSet(
         )
 
 
-class TeamChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TeamChangeSerializer(serializers.ModelSerializer):
     respond_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -216,10 +233,8 @@ class TeamChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         super().__init__(*args, **kwargs)
         view = self.context.get("view")
         if view is not None:
-            self.fields["outgoing"].queryset = TeamMember.objects.visible_to(view.actor)
-            self.fields["incoming"].queryset = User.objects.filter(
-                pk__in=Membership.objects.visible_to(view.actor).values("user_id")
-            )
+            limit_choices(self, "outgoing", TeamMember.objects.visible_to(view.actor))
+            limit_choices(self, "incoming", _people(view.actor))
 
     def get_respond_by(self, obj: TeamChangeRequest) -> dict[str, Any]:
         deadline = obj.response_deadline
@@ -231,7 +246,7 @@ class TeamChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         }
 
 
-class DecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -252,7 +267,7 @@ class TeamChangeViewSet(
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("agency")
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         serializer.instance = actions.request_team_change(
             data["outgoing"],

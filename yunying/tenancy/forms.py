@@ -12,7 +12,7 @@ from .models import Agency, Client, Membership, TeamMember, User
 from .scoping import Actor
 
 
-class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
+class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = ["name", "industry", "contact_name", "contact_phone", "status"]
@@ -20,7 +20,9 @@ class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class AgencySettingsForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=128)
-    credit_code = forms.CharField(label=_("unified social credit code"), max_length=18, required=False)
+    credit_code = forms.CharField(
+        label=_("unified social credit code"), max_length=18, required=False
+    )
     certification_reminder_days = forms.CharField(
         label=_("certification reminder days"),
         help_text=_("Days before expiry, separated by commas, e.g. 30, 7."),
@@ -46,13 +48,16 @@ class AgencySettingsForm(forms.Form):
         }
 
 
-def _people_choices(actor: Actor, role: str | None = None) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+def _people_choices(
+    actor: Actor, role: str | None = None, exclude: int | None = None
+) -> forms.ModelChoiceField:
+    """People of the actor's agency who hold ``role`` (any team role when none is given)."""
     memberships = Membership.objects.visible_to(actor).filter(is_active=True)
     memberships = memberships.filter(role=role) if role else memberships.filter(role__in=TEAM_ROLES)
-    return forms.ModelChoiceField(
-        label=_("person"),
-        queryset=User.objects.filter(pk__in=memberships.values("user_id")).order_by("username"),
-    )
+    people = User.objects.filter(pk__in=memberships.values("user_id"))
+    if exclude is not None:
+        people = people.exclude(pk=exclude)
+    return forms.ModelChoiceField(label=_("person"), queryset=people.order_by("username"))
 
 
 TEAM_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in TEAM_ROLES]
@@ -61,7 +66,9 @@ TEAM_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in TEAM_ROLES]
 class TeamMemberForm(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=TEAM_ROLE_CHOICES)
     user = forms.ModelChoiceField(label=_("person"), queryset=User.objects.none())
-    joined_on = forms.DateField(label=_("joined on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_on = forms.DateField(
+        label=_("joined on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,14 +76,17 @@ class TeamMemberForm(forms.Form):
 
 
 class TeamChangeForm(forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=TeamChangeKind.choices, widget=forms.RadioSelect)
-    incoming = forms.ModelChoiceField(label=_("successor"), queryset=User.objects.none(), required=False)
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=TeamChangeKind.choices, widget=forms.RadioSelect
+    )
+    incoming = forms.ModelChoiceField(
+        label=_("successor"), queryset=User.objects.none(), required=False
+    )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, actor: Actor, member: TeamMember, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = _people_choices(actor, member.role)
-        field.queryset = field.queryset.exclude(pk=member.user_id)  # type: ignore[attr-defined]
+        field = _people_choices(actor, member.role, exclude=member.user_id)
         field.required = False
         field.label = _("successor")
         self.fields["incoming"] = field
@@ -118,4 +128,3 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.visible_to(actor)  # type: ignore[attr-defined]
-

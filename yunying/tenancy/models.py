@@ -274,4 +274,3 @@ class TeamChangeRequest(models.Model):
         return response_deadline(
             self.requested_at, self.agency.client_response_working_days, self.status
         )
-

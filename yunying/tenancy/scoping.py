@@ -10,8 +10,9 @@ is indistinguishable from one that does not exist (404 in both cases).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -65,6 +66,18 @@ class Actor:
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    def acting_user(self) -> User:
+        """The person behind an action that must be signed by someone (not the system)."""
+        if self.user is None:
+            raise PermissionDenied("This needs a signed-in person.")
+        return self.user
+
+    def home_agency(self) -> int:
+        """The agency an agency-level action works in."""
+        if self.agency_id is None:
+            raise PermissionDenied("This needs an agency.")
+        return self.agency_id
+
     @property
     def label(self) -> str:
         return self.user.get_username() if self.user is not None else "system"
@@ -116,17 +129,17 @@ SESSION_AGENCY_KEY = "yunying_agency_id"
 
 def actor_for(request: HttpRequest | Any) -> Actor:
     """The actor of a Django or DRF request, computed once per request."""
-    cached = getattr(request, "_yunying_actor", None)
+    cached: Actor | None = getattr(request, "_yunying_actor", None)
     if cached is not None and cached.user == getattr(request, "user", None):
         return cached
     session = getattr(request, "session", None)
     chosen = session.get(SESSION_AGENCY_KEY) if session is not None else None
     actor = build_actor(getattr(request, "user", None), chosen)
-    request._yunying_actor = actor
+    setattr(request, "_yunying_actor", actor)  # noqa: B010 - HttpRequest has no such attribute
     return actor
 
 
-class TenantQuerySet(models.QuerySet):
+class TenantQuerySet(models.QuerySet[Any]):
     """Queryset of a tenant-owned model; ``visible_to`` is the only way rows reach a user."""
 
     def visible_to(self, actor: Actor) -> Self:
@@ -146,9 +159,15 @@ class TenantQuerySet(models.QuerySet):
 M = TypeVar("M", bound=models.Model)
 
 
+def visible(model: type[M], actor: Actor) -> models.QuerySet[M]:
+    """``model.objects.visible_to(actor)`` for code that holds the model in a variable."""
+    rows = cast(TenantQuerySet, model._default_manager.all())
+    return cast("models.QuerySet[M]", rows.visible_to(actor))
+
+
 def get_visible_or_404(model: type[M], actor: Actor, **lookup: Any) -> M:
     """Fetch one row the actor may see; missing and forbidden are the same 404."""
     try:
-        return model.objects.visible_to(actor).get(**lookup)  # type: ignore[attr-defined, no-any-return]
-    except model.DoesNotExist as exc:  # type: ignore[attr-defined]
+        return visible(model, actor).get(**lookup)
+    except ObjectDoesNotExist as exc:
         raise Http404(model._meta.verbose_name) from exc

@@ -14,7 +14,9 @@ urlpatterns = [
     path("requests/", views.requests_list, name="requests"),
     path("requests/team/<int:pk>/", views.team_change_detail, name="team_change_detail"),
     path("requests/team/<int:pk>/decide/", views.team_change_decide, name="team_change_decide"),
-    path("requests/team/<int:pk>/withdraw/", views.team_change_withdraw, name="team_change_withdraw"),
+    path(
+        "requests/team/<int:pk>/withdraw/", views.team_change_withdraw, name="team_change_withdraw"
+    ),
     path("people/", views.people, name="people"),
     path("people/add/", views.person_add, name="person_add"),
     path("people/roles/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),

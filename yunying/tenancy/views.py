@@ -27,11 +27,11 @@ from .forms import (
     TeamMemberForm,
 )
 from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember
-from .scoping import Actor, get_visible_or_404
+from .scoping import Actor, actor_for, get_visible_or_404
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined, no-any-return]
+    return actor_for(request)
 
 
 def _require(request: HttpRequest, permission: str) -> Actor:
@@ -46,10 +46,15 @@ class ClientListView(ScopedListView):
     template_name = "tenancy/client_list.html"
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().annotate(
-            account_count=Count("accounts", distinct=True),
-            team_size=Count("team", filter=Q(team__left_on__isnull=True), distinct=True),
-        ).order_by("name")
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                account_count=Count("accounts", distinct=True),
+                team_size=Count("team", filter=Q(team__left_on__isnull=True), distinct=True),
+            )
+            .order_by("name")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -99,7 +104,9 @@ def client_create(request: HttpRequest) -> HttpResponse:
     actor = _require(request, "tenancy.add_client")
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, client = run_action(form, lambda: actions.create_client(actor=actor, **form.cleaned_data))
+        ok, client = run_action(
+            form, lambda: actions.create_client(actor=actor, **form.cleaned_data)
+        )
         if ok:
             messages.success(request, _("Client created."))
             return redirect("tenancy:client_detail", pk=client.pk)
@@ -121,8 +128,11 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "core/form_page.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": client.name},
-         "cancel_url": client_url(client)},
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": client.name},
+            "cancel_url": client_url(client),
+        },
     )
 
 
@@ -142,7 +152,11 @@ def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         ok, _member = run_action(
             form,
             lambda: actions.add_team_member(
-                client, actor=actor, user=data["user"], role=data["role"], joined_on=data["joined_on"]
+                client,
+                actor=actor,
+                user=data["user"],
+                role=data["role"],
+                joined_on=data["joined_on"],
             ),
         )
         if ok:
@@ -169,7 +183,11 @@ def team_change_request(request: HttpRequest, pk: int) -> HttpResponse:
         ok, change = run_action(
             form,
             lambda: actions.request_team_change(
-                member, actor=actor, kind=data["kind"], reason=data["reason"], incoming=data["incoming"]
+                member,
+                actor=actor,
+                kind=data["kind"],
+                reason=data["reason"],
+                incoming=data["incoming"],
             ),
         )
         if ok:
@@ -308,7 +326,9 @@ def person_add(request: HttpRequest) -> HttpResponse:
     actor = _require(request, "tenancy.add_membership")
     form = PersonForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
-        ok, _membership = run_action(form, lambda: actions.add_person(actor=actor, **form.cleaned_data))
+        ok, _membership = run_action(
+            form, lambda: actions.add_person(actor=actor, **form.cleaned_data)
+        )
         if ok:
             messages.success(request, _("Person added."))
             return redirect("tenancy:people")
@@ -340,7 +360,4 @@ def agency_settings(request: HttpRequest) -> HttpResponse:
         if ok:
             messages.success(request, _("Settings saved."))
             return redirect("tenancy:agency_settings")
-    return render(
-        request, "core/form_page.html", {"form": form, "title": _("Agency settings")}
-    )
-
+    return render(request, "core/form_page.html", {"form": form, "title": _("Agency settings")})

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from yunying.tenancy.scoping import Actor
+from yunying.tenancy.scoping import Actor, actor_for
 
 from . import actions, services
 from .calendar import MissingCalendarYear
@@ -45,7 +45,7 @@ def _calculate(form: AddForm | BetweenForm) -> Calculation | None:
 
 
 def _page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+    actor: Actor = actor_for(request)
     years = list(CalendarYear.objects.select_related("imported_by"))
     loaded = {row.year for row in years}
     this_year = timezone.localdate().year
@@ -90,7 +90,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 def import_file(request: HttpRequest) -> HttpResponse:
     """Operators upload a YAML or CSV file; problems are listed by row beside the form."""
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+    actor: Actor = actor_for(request)
     if not actor.is_operator:
         raise PermissionDenied
     form = ImportForm(request.POST, request.FILES)

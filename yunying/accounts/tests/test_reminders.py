@@ -27,8 +27,11 @@ def reminders(world: World) -> list[tuple[str, int]]:
 
 def set_expiry(world: World, days: int) -> None:
     for side in world.alpha.clients:
-        update_account(side.account, actor=actor(world.alpha.admin),
-                       certification_expires_on=TODAY + timedelta(days=days))
+        update_account(
+            side.account,
+            actor=actor(world.alpha.admin),
+            certification_expires_on=TODAY + timedelta(days=days),
+        )
 
 
 @pytest.mark.parametrize(("days_left", "expected"), [(31, 0), (30, 1), (12, 1), (7, 1), (0, 1)])
@@ -54,8 +57,9 @@ def test_a_missed_day_still_sends_the_reminder(world: World) -> None:
 
 
 def test_reminder_days_are_configurable(world: World) -> None:
-    update_agency(world.alpha.agency, actor=actor(world.alpha.admin),
-                  certification_reminder_days=[60, 14])
+    update_agency(
+        world.alpha.agency, actor=actor(world.alpha.admin), certification_reminder_days=[60, 14]
+    )
     world.alpha.agency.refresh_from_db()
     set_expiry(world, 45)
     assert remind_certification_expiry(TODAY) == 4
@@ -73,9 +77,11 @@ def test_reminder_is_visible_only_to_its_recipient(world: World, login: object) 
     remind_certification_expiry(TODAY)
     note = Notification.objects.filter(recipient=world.alpha.admin, kind="certification_expiry")
     assert note.exclude(params__account="alpha notification").exists()
-    assert not Notification.objects.visible_to(actor(world.alpha.staff[Role.EDITOR])).filter(
-        kind="certification_expiry"
-    ).exists()
+    assert (
+        not Notification.objects.visible_to(actor(world.alpha.staff[Role.EDITOR]))
+        .filter(kind="certification_expiry")
+        .exists()
+    )
 
 
 def test_the_scheduled_task_runs_the_sweep(world: World) -> None:

@@ -75,7 +75,9 @@ def test_key_file_is_read_newest_first(settings: Any, tmp_path: Any) -> None:
 def test_team_member_reveals_with_a_reason_and_it_is_audited(world: World) -> None:
     side = a1(world)
     editor = world.alpha.staff[Role.EDITOR]
-    secret = actions.reveal_credential(side.credential, actor=actor(editor), reason="发布今晚的视频")
+    secret = actions.reveal_credential(
+        side.credential, actor=actor(editor), reason="发布今晚的视频"
+    )
     assert str(secret) == side.secret
     assert side.secret not in repr(secret)
     entry = AuditEntry.objects.filter(action="credential.reveal").latest("id")
@@ -243,7 +245,8 @@ def test_error_page_does_not_show_the_password(
 def test_agency_cannot_rename_directly(world: World, api: Any) -> None:
     side = a1(world)
     response = api(world.alpha.admin).patch(
-        reverse("account-detail", args=[side.account.pk]), {"display_name": "偷改的名字"},
+        reverse("account-detail", args=[side.account.pk]),
+        {"display_name": "偷改的名字"},
         format="json",
     )
     assert response.status_code == 400
@@ -281,7 +284,9 @@ def test_password_change_applies_only_when_the_client_approves(world: World) -> 
     assert vault.decrypt(Credential.objects.get(pk=side.credential.pk).ciphertext) == "Next-Pass-1"
     change.refresh_from_db()
     assert change.proposed_ciphertext == ""
-    assert AuditEntry.objects.filter(action="account.change_approved", object_id=str(change.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="account.change_approved", object_id=str(change.pk)
+    ).exists()
 
 
 def test_rejected_rename_changes_nothing_and_needs_a_reason(world: World) -> None:
@@ -309,8 +314,11 @@ def test_approved_rename_is_applied(world: World) -> None:
 def test_rotate_reencrypts_everything_under_the_new_key(world: World, settings: Any) -> None:
     side = a1(world)
     actions.request_account_change(
-        side.account, actor=actor(world.alpha.admin), kind="password",
-        password="Pending-Pass", reason="待审批",
+        side.account,
+        actor=actor(world.alpha.admin),
+        kind="password",
+        password="Pending-Pass",
+        reason="待审批",
     )
     old_key = settings.YUNYING_VAULT_KEYS
     new_key = Fernet.generate_key().decode()

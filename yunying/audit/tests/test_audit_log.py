@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -50,7 +51,7 @@ def run_verify(*args: str) -> tuple[int, str]:
 
 def test_entries_link_each_to_the_previous_hash(entries: list[AuditEntry]) -> None:
     assert entries[0].prev_hash == GENESIS
-    for previous, entry in zip(entries, entries[1:], strict=False):
+    for previous, entry in pairwise(entries):
         assert entry.prev_hash == previous.hash
         assert entry.seq == previous.seq + 1
     head = ChainHead.objects.get(chain=chain_name(None))
@@ -59,9 +60,24 @@ def test_entries_link_each_to_the_previous_hash(entries: list[AuditEntry]) -> No
 
 def test_hash_covers_the_entry_content(entries: list[AuditEntry]) -> None:
     entry = AuditEntry.objects.get(pk=entries[2].pk)
-    fields = {f: getattr(entry, f) for f in ("chain", "seq", "agency_id", "client_id", "actor_id",
-                                              "actor_label", "action", "object_type", "object_id",
-                                              "object_repr", "data", "reason", "created_at")}
+    fields = {
+        f: getattr(entry, f)
+        for f in (
+            "chain",
+            "seq",
+            "agency_id",
+            "client_id",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "data",
+            "reason",
+            "created_at",
+        )
+    }
     assert entry_hash(entry.prev_hash, fields) == entry.hash
     fields["reason"] = "changed"
     assert entry_hash(entry.prev_hash, fields) != entry.hash
@@ -93,8 +109,10 @@ def test_database_refuses_raw_sql_update(entries: list[AuditEntry]) -> None:
 
 def test_database_refuses_wiping_the_table(entries: list[AuditEntry]) -> None:
     # PostgreSQL empties tables with TRUNCATE (no row triggers fire); SQLite has only DELETE.
-    wipe = "TRUNCATE audit_auditentry" if connection.vendor == "postgresql" else (
-        "DELETE FROM audit_auditentry"
+    wipe = (
+        "TRUNCATE audit_auditentry"
+        if connection.vendor == "postgresql"
+        else ("DELETE FROM audit_auditentry")
     )
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(wipe)

@@ -1,26 +1,8 @@
-"""Fixtures of the core tests: the audit guard around the flush of live-server tests."""
+"""Fixtures of the core tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.db import connection
-
-
-@pytest.fixture
-def _audit_guard_restored(django_db_blocker: Any) -> Iterator[None]:
-    """The root fixture of that name, but allowed to reach the database when it tears down.
-
-    Wrapped around ``transactional_db`` (below), it tears down after pytest-django has closed
-    database access again.
-    """
-    yield
-    from yunying.audit import guard
-
-    with django_db_blocker.unblock():
-        guard.install(connection)
 
 
 @pytest.fixture

@@ -40,23 +40,40 @@ def counts() -> tuple[int, ...]:
             {"oa_type"},
         ),
         (
-            {"platform": "douyin", "platform_id": "dy_new", "display_name": "新号",
-             "oa_type": "service"},
+            {
+                "platform": "douyin",
+                "platform_id": "dy_new",
+                "display_name": "新号",
+                "oa_type": "service",
+            },
             {"oa_type"},
         ),
         (
-            {"platform": "douyin", "platform_id": "dy_new", "display_name": "新号",
-             "followers_at_signing": -5, "certification_expires_on": "2026-13-40"},
+            {
+                "platform": "douyin",
+                "platform_id": "dy_new",
+                "display_name": "新号",
+                "followers_at_signing": -5,
+                "certification_expires_on": "2026-13-40",
+            },
             {"followers_at_signing", "certification_expires_on"},
         ),
         (
-            {"platform": "wechat_oa", "platform_id": "gh_a1", "display_name": "重复",
-             "oa_type": "service"},
+            {
+                "platform": "wechat_oa",
+                "platform_id": "gh_a1",
+                "display_name": "重复",
+                "oa_type": "service",
+            },
             {"platform_id"},
         ),
         (
-            {"platform": "douyin", "platform_id": "dy_new", "display_name": "新号",
-             "password": "only-a-password"},
+            {
+                "platform": "douyin",
+                "platform_id": "dy_new",
+                "display_name": "新号",
+                "password": "only-a-password",
+            },
             {"login"},
         ),
     ],
@@ -71,7 +88,8 @@ def test_api_rejects_bad_accounts_by_field(
     assert response.status_code == 400
     assert set(response.json()) == fields
     for messages in response.json().values():
-        assert messages and all(isinstance(m, str) and m for m in messages)
+        assert messages
+        assert all(isinstance(m, str) and m for m in messages)
     assert counts() == before
 
 
@@ -87,8 +105,14 @@ def test_account_and_login_are_one_write(world: World, api: Any, monkeypatch: An
     with pytest.raises(vault.VaultNotConfigured):
         api(world.alpha.admin).post(
             reverse("account-list"),
-            {"client": world.alpha.clients[0].client.pk, "platform": "douyin",
-             "platform_id": "dy_atomic", "display_name": "原子", "login": "l", "password": "p"},
+            {
+                "client": world.alpha.clients[0].client.pk,
+                "platform": "douyin",
+                "platform_id": "dy_atomic",
+                "display_name": "原子",
+                "login": "l",
+                "password": "p",
+            },
             format="json",
         )
     assert counts() == before
@@ -107,7 +131,9 @@ def test_person_and_role_are_one_write(world: World, monkeypatch: Any) -> None:
     with pytest.raises(RuntimeError):
         actions.add_person(
             actor=actor(world.alpha.admin),
-            username="half_written", password="pw-12345678", role=Role.EDITOR,
+            username="half_written",
+            password="pw-12345678",
+            role=Role.EDITOR,
         )
     assert counts() == before
     assert not User.objects.filter(username="half_written").exists()
@@ -167,8 +193,12 @@ def test_form_shows_errors_next_to_fields(world: World, login: Any) -> None:
     before = counts()
     response = login(world.alpha.admin).post(
         reverse("accounts:create"),
-        {"client": world.alpha.clients[0].client.pk, "platform": "wechat_oa",
-         "platform_id": "", "display_name": "缺少字段"},
+        {
+            "client": world.alpha.clients[0].client.pk,
+            "platform": "wechat_oa",
+            "platform_id": "",
+            "display_name": "缺少字段",
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -180,8 +210,13 @@ def test_form_shows_errors_next_to_fields(world: World, login: Any) -> None:
 def test_form_shows_action_errors_by_field(world: World, login: Any) -> None:
     response = login(world.alpha.admin).post(
         reverse("accounts:create"),
-        {"client": world.alpha.clients[0].client.pk, "platform": "wechat_oa",
-         "platform_id": "gh_x", "display_name": "没有类型", "followers_at_signing": 0},
+        {
+            "client": world.alpha.clients[0].client.pk,
+            "platform": "wechat_oa",
+            "platform_id": "gh_x",
+            "display_name": "没有类型",
+            "followers_at_signing": 0,
+        },
     )
     body = response.content.decode()
     assert 'data-field="oa_type"' in body
@@ -191,7 +226,13 @@ def test_form_shows_action_errors_by_field(world: World, login: Any) -> None:
 def test_form_never_echoes_a_password(world: World, login: Any) -> None:
     response = login(world.alpha.admin).post(
         reverse("accounts:create"),
-        {"client": world.alpha.clients[0].client.pk, "platform": "wechat_oa",
-         "platform_id": "", "display_name": "x", "login": "l", "password": "Echo-Me-Not"},
+        {
+            "client": world.alpha.clients[0].client.pk,
+            "platform": "wechat_oa",
+            "platform_id": "",
+            "display_name": "x",
+            "login": "l",
+            "password": "Echo-Me-Not",
+        },
     )
     assert "Echo-Me-Not" not in response.content.decode()

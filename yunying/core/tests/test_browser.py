@@ -135,9 +135,11 @@ def open_page(
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on(
             "response",
-            lambda response: problems.append(f"{response.status} {response.url}")
-            if "/static/" in response.url and response.status >= 400
-            else None,
+            lambda response: (
+                problems.append(f"{response.status} {response.url}")
+                if "/static/" in response.url and response.status >= 400
+                else None
+            ),
         )
         return page
 
@@ -267,7 +269,9 @@ def _beiling_home(page: Page) -> None:
     next_year = timezone.localdate().year + 1
     expect(page.locator(f"main [data-missing-year='{next_year}']")).to_be_visible()
     expect(page.locator("main li", has_text="北岭农场旗舰店")).to_contain_text(f"{next_year}-03-15")
-    expect(page.locator("main a[href^='/requests/'], main a[href^='/accounts/changes/']")).to_have_count(0)
+    expect(
+        page.locator("main a[href^='/requests/'], main a[href^='/accounts/changes/']")
+    ).to_have_count(0)
 
 
 @dataclass(frozen=True)
@@ -285,7 +289,9 @@ HOMES: dict[str, Home] = {
     "manager": Home(MANAGER_PAGES, ALL_AREAS - {"integrity"}, _manager_home),
     "manager2": Home(MANAGER_PAGES, ALL_AREAS - {"integrity"}, _manager2_home),
     "writer": Home(
-        STAFF_PAGES, WRITING_AREAS, _team_home({QINGHE, MINGYUAN}, QINGHE_ACCOUNTS | MINGYUAN_ACCOUNTS)
+        STAFF_PAGES,
+        WRITING_AREAS,
+        _team_home({QINGHE, MINGYUAN}, QINGHE_ACCOUNTS | MINGYUAN_ACCOUNTS),
     ),
     "editor": Home(
         STAFF_PAGES,

@@ -54,8 +54,13 @@ def test_login_form_signs_in(world: World, client: Any) -> None:
 
 @pytest.mark.parametrize(
     "role",
-    [*(r.value for r in Role if r not in (Role.CLIENT_REVIEWER, Role.ASSOCIATION)),
-     "client_reviewer", "association", "operator", "none"],
+    [
+        *(r.value for r in Role if r not in (Role.CLIENT_REVIEWER, Role.ASSOCIATION)),
+        "client_reviewer",
+        "association",
+        "operator",
+        "none",
+    ],
 )
 def test_every_role_has_its_home_page(world: World, login: Any, role: str) -> None:
     user = personas(world)[role]
@@ -64,7 +69,7 @@ def test_every_role_has_its_home_page(world: World, login: Any, role: str) -> No
         response = client.get(reverse("core:home"))
     assert response.status_code == 200
     assert response.context["home_role"] == role
-    assert [t.name for t in response.templates][0] == f"core/home/{role}.html"
+    assert response.templates[0].name == f"core/home/{role}.html"
     assert len(queries) <= MAX_HOME_QUERIES, [q["sql"] for q in queries]
 
 
@@ -88,8 +93,11 @@ def nav_slugs(body: str) -> set[str]:
         ("copywriter", {"clients", "content", "compliance"}, {"people", "audit", "settlement"}),
         ("host", {"livestream", "accounts"}, {"people", "content", "contracts"}),
         ("finance", {"settlement", "contracts"}, {"content", "people"}),
-        ("client_reviewer", {"accounts", "requests", "audit", "content"},
-         {"clients", "people", "compliance", "inbox"}),
+        (
+            "client_reviewer",
+            {"accounts", "requests", "audit", "content"},
+            {"clients", "people", "compliance", "inbox"},
+        ),
         ("association", {"integrity"}, {"clients", "accounts", "content", "people"}),
     ],
 )
@@ -136,8 +144,13 @@ def test_openapi_description_is_served(world: World, api: Any) -> None:
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    for path in ("/api/clients/", "/api/accounts/", "/api/team-changes/{id}/decide/",
-                 "/api/audit/", "/api/notifications/"):
+    for path in (
+        "/api/clients/",
+        "/api/accounts/",
+        "/api/team-changes/{id}/decide/",
+        "/api/audit/",
+        "/api/notifications/",
+    ):
         assert path in schema["paths"], path
     account = schema["components"]["schemas"]["Account"]["properties"]
     assert "ciphertext" not in account

@@ -49,11 +49,23 @@ def wait_for(check: Any, seconds: float, what: str) -> None:
 def redis_url(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     server = subprocess.Popen(
-        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
+        [
+            REDIS,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
     )
     try:
+
         def answers() -> bool:
             with socket.socket() as s:
                 return s.connect_ex(("127.0.0.1", port)) == 0
@@ -89,9 +101,25 @@ def worker(redis_url: str, tmp_path: Path, live_db: None) -> Iterator[subprocess
     }
     log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "yunying", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "yunying",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=settings.BASE_DIR,
     )
     try:
         yield process

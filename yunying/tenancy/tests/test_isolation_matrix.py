@@ -177,9 +177,18 @@ EXPOSED = [
 IDS = [e.name for e in EXPOSED]
 
 OUTSIDER_PERSONAS = [
-    *[f"beta:{role}" for role in (
-        "agency_admin", "account_manager", "copywriter", "editor", "supervisor", "host", "finance"
-    )],
+    *[
+        f"beta:{role}"
+        for role in (
+            "agency_admin",
+            "account_manager",
+            "copywriter",
+            "editor",
+            "supervisor",
+            "host",
+            "finance",
+        )
+    ],
     "beta:reviewer_b1",
     "association",
     "outsider",
@@ -388,7 +397,9 @@ def test_owner_can_update(world: World, api: Any, spec: Exposed) -> None:
     assert snapshot(obj) != before
 
 
-@pytest.mark.parametrize("spec", [s for s in EXPOSED if s.deleter and s.api_delete], ids=lambda s: s.name)
+@pytest.mark.parametrize(
+    "spec", [s for s in EXPOSED if s.deleter and s.api_delete], ids=lambda s: s.name
+)
 def test_owner_can_delete(world: World, api: Any, spec: Exposed) -> None:
     obj = spec.get(world)
     before = snapshot(obj)

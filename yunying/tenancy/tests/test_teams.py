@@ -88,8 +88,9 @@ def test_a_decided_request_cannot_be_decided_again(world: World) -> None:
     side = a1(world)
     actions.decide_team_change(side.team_change, actor=actor(side.reviewer), approve=True)
     with pytest.raises(ValidationError):
-        actions.decide_team_change(side.team_change, actor=actor(side.reviewer), approve=False,
-                                   comment="changed my mind")
+        actions.decide_team_change(
+            side.team_change, actor=actor(side.reviewer), approve=False, comment="changed my mind"
+        )
 
 
 def test_removal_without_successor(world: World) -> None:
@@ -148,7 +149,9 @@ def test_adding_a_member_needs_the_role(world: World) -> None:
     side = a1(world)
     with pytest.raises(ValidationError) as caught:
         actions.add_team_member(
-            side.client, actor=actor(world.alpha.admin), user=world.alpha.staff[Role.FINANCE],
+            side.client,
+            actor=actor(world.alpha.admin),
+            user=world.alpha.staff[Role.FINANCE],
             role=Role.EDITOR,
         )
     assert "user" in caught.value.message_dict
@@ -160,12 +163,14 @@ def test_reviewer_approves_through_the_page(world: World, login: Any) -> None:
     page = client.get(reverse("tenancy:team_change_detail", args=[side.team_change.pk]))
     assert page.status_code == 200
     assert 'name="decision"' in page.content.decode()
-    bad = client.post(reverse("tenancy:team_change_decide", args=[side.team_change.pk]),
-                      {"decision": "reject"})
+    bad = client.post(
+        reverse("tenancy:team_change_decide", args=[side.team_change.pk]), {"decision": "reject"}
+    )
     assert bad.status_code == 200
     assert 'data-field="comment"' in bad.content.decode()
-    ok = client.post(reverse("tenancy:team_change_decide", args=[side.team_change.pk]),
-                     {"decision": "approve"})
+    ok = client.post(
+        reverse("tenancy:team_change_decide", args=[side.team_change.pk]), {"decision": "approve"}
+    )
     assert ok.status_code == 302
     assert ("alpha_editor2", "editor") in current_team(side.client)
 
@@ -175,7 +180,9 @@ def test_answer_deadline_counts_working_days_across_national_day(world: World) -
     with time_machine.travel("2026-09-30 10:00 +0800", tick=False):
         change = actions.request_team_change(
             TeamMember.objects.get(client=a1(world).client, role=Role.HOST),
-            actor=actor(world.alpha.admin), kind="remove", reason="节前调整",
+            actor=actor(world.alpha.admin),
+            kind="remove",
+            reason="节前调整",
         )
     deadline = change.response_deadline
     assert str(deadline.due) == "2026-10-10"
@@ -189,7 +196,9 @@ def test_deadline_in_a_year_without_calendar_says_which_year(world: World) -> No
     with time_machine.travel("2026-12-30 10:00 +0800", tick=False):
         change = actions.request_team_change(
             TeamMember.objects.get(client=a1(world).client, role=Role.HOST),
-            actor=actor(world.alpha.admin), kind="remove", reason="年底调整",
+            actor=actor(world.alpha.admin),
+            kind="remove",
+            reason="年底调整",
         )
     deadline = change.response_deadline
     assert deadline.due is None

@@ -26,7 +26,9 @@ class Command(BaseCommand):
             action="store_true",
             help="First put a new key at the top of the key file (key-file setups only).",
         )
-        sub.add_parser("status", help="Show how many keys are configured and how many secrets are stale.")
+        sub.add_parser(
+            "status", help="Show how many keys are configured and how many secrets are stale."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['subcommand']}")(options)
@@ -37,7 +39,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Key file already exists: {path}")
             return
         vault.write_key_file([vault.generate_key()])
-        self.stdout.write(f"Created {path} (mode 600). Back it up: without it no password can be read.")
+        self.stdout.write(
+            f"Created {path} (mode 600). Back it up: without it no password can be read."
+        )
 
     def _genkey(self, options: dict[str, Any]) -> None:
         self.stdout.write(vault.generate_key())
@@ -71,4 +75,7 @@ class Command(BaseCommand):
             )
         )
         stale = sum(1 for t in tokens if not vault.is_current(t))
-        self.stdout.write(f"{len(keys)} keys configured; {len(tokens)} secrets stored; {stale} not under the newest key.")
+        self.stdout.write(
+            f"{len(keys)} keys configured; {len(tokens)} secrets stored; "
+            f"{stale} not under the newest key."
+        )

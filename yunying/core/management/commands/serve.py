@@ -31,14 +31,36 @@ class Command(BaseCommand):
         python = sys.executable
         bind = f"{options['host']}:{options['port']}"
         commands = [
-            [python, "-m", "gunicorn", "yunying.wsgi", "--bind", bind,
-             "--workers", str(options["workers"]), "--access-logfile", "-"],
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "yunying.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
+            ],
         ]
         if not options["no_worker"]:
             commands.append(
-                [python, "-m", "celery", "-A", "yunying", "worker", "--beat",
-                 "--loglevel", "INFO", "--concurrency", "1",
-                 "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "yunying",
+                    "worker",
+                    "--beat",
+                    "--loglevel",
+                    "INFO",
+                    "--concurrency",
+                    "1",
+                    "--schedule",
+                    settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                ]
             )
         processes = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own argv
         self.stdout.write(self.style.SUCCESS(f"Yunying is running at http://{bind}/"))
