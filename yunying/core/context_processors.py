@@ -22,7 +22,15 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     def links(items: list[Any]) -> list[dict[str, Any]]:
         return [{"item": i, "url": i.url, "active": request.path.startswith(i.url)} for i in items]
 
+    from yunying.tenancy.models import Agency
+
+    my_agencies = list(
+        Agency.objects.filter(memberships__user=request.user, memberships__is_active=True)
+        .distinct()
+        .order_by("name")
+    )
     return {
+        "my_agencies": my_agencies if len(my_agencies) > 1 else [],
         "nav_pages": links(pages),
         "nav_areas": links(areas),
         "unread_notifications": Notification.objects.visible_to(actor)

@@ -51,6 +51,7 @@ PAGES = [
     NavItem("people", _("People"), "tenancy:people", frozenset({R.AGENCY_ADMIN})),
     NavItem("audit", _("Audit log"), "audit:list", frozenset({R.AGENCY_ADMIN}) | CLIENT),
     NavItem("calendar", _("Working days"), "workdays:calendar", ALL_STAFF | {OPERATOR}),
+    NavItem("agencies", _("Agencies"), "tenancy:agency_list", frozenset({OPERATOR})),
 ]
 
 AREAS = [

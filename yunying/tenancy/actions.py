@@ -70,6 +70,29 @@ def create_agency(*, actor: Actor, name: str, slug: str, credit_code: str = "") 
 
 
 @transaction.atomic
+def register_agency(
+    *,
+    actor: Actor,
+    name: str,
+    slug: str,
+    admin_username: str,
+    admin_password: str,
+    credit_code: str = "",
+    admin_display_name: str = "",
+) -> Agency:
+    """Register an agency together with its first admin login (operator only, all or nothing)."""
+    agency = create_agency(actor=actor, name=name, slug=slug, credit_code=credit_code)
+    if User.objects.filter(username__iexact=admin_username).exists():
+        raise ValidationError({"admin_username": _("This user name is taken.")})
+    admin = User(username=admin_username, display_name=admin_display_name)
+    admin.set_password(admin_password)
+    admin.full_clean()
+    admin.save()
+    appoint(admin, actor=actor, role=Role.AGENCY_ADMIN, agency=agency)
+    return agency
+
+
+@transaction.atomic
 def update_agency(agency: Agency, *, actor: Actor, **changes: Any) -> Agency:
     """Change the agency's own settings (name, credit code, reminder days)."""
     policy.require(actor, "tenancy.change_agency")

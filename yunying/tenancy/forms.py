@@ -18,6 +18,23 @@ class ClientForm(forms.ModelForm):
         fields = ["name", "industry", "contact_name", "contact_phone", "status"]
 
 
+class AgencyRegistrationForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=128)
+    slug = forms.SlugField(label=_("short name"), max_length=64)
+    credit_code = forms.CharField(
+        label=_("unified social credit code"), max_length=18, required=False
+    )
+    admin_username = forms.CharField(label=_("admin user name"), max_length=150)
+    admin_display_name = forms.CharField(
+        label=_("admin display name"), max_length=64, required=False
+    )
+    admin_password = forms.CharField(
+        label=_("admin initial password"),
+        min_length=8,
+        widget=forms.PasswordInput(render_value=False),
+    )
+
+
 class AgencySettingsForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=128)
     credit_code = forms.CharField(

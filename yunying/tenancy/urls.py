@@ -21,4 +21,7 @@ urlpatterns = [
     path("people/add/", views.person_add, name="person_add"),
     path("people/roles/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
     path("agency/settings/", views.agency_settings, name="agency_settings"),
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/switch/", views.switch_agency, name="switch_agency"),
+    path("agencies/new/", views.agency_register, name="agency_register"),
 ]

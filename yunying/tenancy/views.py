@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from yunying.core.views import ScopedDetailView, ScopedListView, run_action
@@ -19,6 +20,7 @@ from yunying.workdays.services import missing_years
 from . import actions, policy
 from .choices import ChangeRequestStatus, Role
 from .forms import (
+    AgencyRegistrationForm,
     AgencySettingsForm,
     ClientForm,
     DecisionForm,
@@ -27,7 +29,7 @@ from .forms import (
     TeamMemberForm,
 )
 from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember
-from .scoping import Actor, actor_for, get_visible_or_404
+from .scoping import SESSION_AGENCY_KEY, Actor, actor_for, get_visible_or_404
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -346,6 +348,51 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("tenancy:people")
+
+
+@require_POST
+@login_required
+def switch_agency(request: HttpRequest) -> HttpResponse:
+    """Work in another agency the person belongs to (staff of several agencies)."""
+    chosen = request.POST.get("agency", "")
+    if (
+        not chosen.isdigit()
+        or not Membership.objects.filter(
+            user_id=request.user.pk, agency_id=int(chosen), is_active=True
+        ).exists()
+    ):
+        raise PermissionDenied
+    request.session[SESSION_AGENCY_KEY] = int(chosen)
+    return redirect("core:home")
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    """The platform operator's list of registered agencies."""
+    if not _actor(request).is_operator:
+        raise PermissionDenied
+    agencies = Agency.objects.annotate(
+        client_count=Count("clients", distinct=True),
+        people_count=Count("memberships__user", distinct=True),
+    ).order_by("name")
+    return render(request, "tenancy/agency_list.html", {"agencies": agencies})
+
+
+@sensitive_post_parameters("admin_password")
+@login_required
+def agency_register(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not actor.is_operator:
+        raise PermissionDenied
+    form = AgencyRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _agency = run_action(
+            form, lambda: actions.register_agency(actor=actor, **form.cleaned_data)
+        )
+        if ok:
+            messages.success(request, _("Agency registered."))
+            return redirect("tenancy:agency_list")
+    return render(request, "core/form_page.html", {"form": form, "title": _("Register an agency")})
 
 
 @login_required

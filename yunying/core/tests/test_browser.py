@@ -370,8 +370,9 @@ def test_client_approves_a_team_change_on_a_phone(
     # And the home page says so: nothing left to approve, the successor on the team.
     page.goto("/")
     expect(page.locator("main a[href^='/requests/team/']")).to_have_count(0)
-    expect(page.locator("main")).to_contain_text("赵明轩")
-    expect(page.locator("main")).not_to_contain_text("刘佳宁")
+    team = page.locator("main article").filter(has_text="周子航 13800000002")
+    expect(team).to_contain_text("赵明轩 13800000006")
+    expect(team).not_to_contain_text("刘佳宁")
     assert_no_horizontal_scroll(page)
 
 
@@ -419,10 +420,10 @@ def test_reveal_shows_the_password_in_place_and_audits_the_reason(
     entry = reveals.latest("seq")
     assert (entry.actor_id, entry.reason) == (manager.pk, REVEAL_REASON)
 
-    # Coming back, the password is gone and the reveal is listed with its reason.
+    # Coming back, the password is gone again.
     page.reload()
+    expect(page.locator("#reveal-area input[name=reason]")).to_be_visible()
     expect(page.locator("[data-testid=revealed]")).to_have_count(0)
-    expect(page.locator("main table")).to_contain_text(REVEAL_REASON)
 
 
 def test_reveal_without_a_reason_shows_the_field_error_in_place(

@@ -204,3 +204,52 @@ def test_deadline_in_a_year_without_calendar_says_which_year(world: World) -> No
     assert deadline.due is None
     assert deadline.missing_year == 2027
     assert "2027" in deadline.explanation
+
+
+def test_staff_of_two_agencies_switch_between_them(world: World, login: Any) -> None:
+    from yunying.tenancy.models import Membership
+
+    editor = world.alpha.staff[Role.EDITOR]
+    Membership.objects.create(user=editor, agency=world.beta.agency, role=Role.EDITOR)
+    client = login(editor)
+    assert "alpha client a1" in client.get(reverse("tenancy:client_list")).content.decode()
+    response = client.post(reverse("tenancy:switch_agency"), {"agency": world.beta.agency.pk})
+    assert response.status_code == 302
+    body = client.get(reverse("tenancy:client_list")).content.decode()
+    assert "beta client b1" in body
+    assert "alpha client a1" not in body
+    # A person cannot switch into an agency they do not belong to.
+    outsider = login(world.alpha.staff[Role.HOST])
+    denied = outsider.post(reverse("tenancy:switch_agency"), {"agency": world.beta.agency.pk})
+    assert denied.status_code == 403
+    assert "beta client" not in outsider.get(reverse("tenancy:client_list")).content.decode()
+
+
+def test_operator_registers_an_agency_with_its_admin(world: World, login: Any) -> None:
+    from yunying.tenancy.models import Agency
+
+    response = login(world.operator).post(
+        reverse("tenancy:agency_register"),
+        {
+            "name": "gamma agency",
+            "slug": "gamma",
+            "admin_username": "gamma_admin",
+            "admin_password": "gamma-pass-1",
+        },
+    )
+    assert response.status_code == 302
+    agency = Agency.objects.get(slug="gamma")
+    assert agency.memberships.get().user.username == "gamma_admin"
+    assert AuditEntry.objects.filter(action="agency.create", agency_id=agency.pk).exists()
+    taken = login(world.operator).post(
+        reverse("tenancy:agency_register"),
+        {
+            "name": "delta agency",
+            "slug": "delta",
+            "admin_username": "alpha_admin",
+            "admin_password": "delta-pass-1",
+        },
+    )
+    assert 'data-field="admin_username"' in taken.content.decode()
+    assert not Agency.objects.filter(slug="delta").exists()  # nothing half-written
+    assert login(world.alpha.admin).get(reverse("tenancy:agency_register")).status_code == 403
