@@ -355,12 +355,8 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def switch_agency(request: HttpRequest) -> HttpResponse:
     """Work in another agency the person belongs to (staff of several agencies)."""
     chosen = request.POST.get("agency", "")
-    if (
-        not chosen.isdigit()
-        or not Membership.objects.filter(
-            user_id=request.user.pk, agency_id=int(chosen), is_active=True
-        ).exists()
-    ):
+    mine = Membership.objects.filter(user=_actor(request).acting_user(), is_active=True)
+    if not chosen.isdigit() or not mine.filter(agency_id=int(chosen)).exists():
         raise PermissionDenied
     request.session[SESSION_AGENCY_KEY] = int(chosen)
     return redirect("core:home")
