@@ -284,7 +284,7 @@ class Home:
 QINGHE_ACCOUNTS = {"青禾茶饮官方", "青禾茶饮"}
 MINGYUAN_ACCOUNTS = {"明远口腔健康", "明远口腔"}
 HOMES: dict[str, Home] = {
-    "operator": Home({"calendar"}, set(), _operator_home),
+    "operator": Home({"calendar", "agencies"}, set(), _operator_home),
     "admin": Home(MANAGER_PAGES | {"people", "audit"}, ALL_AREAS, _admin_home),
     "manager": Home(MANAGER_PAGES, ALL_AREAS - {"integrity"}, _manager_home),
     "manager2": Home(MANAGER_PAGES, ALL_AREAS - {"integrity"}, _manager2_home),
