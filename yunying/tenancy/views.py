@@ -92,6 +92,7 @@ class ClientDetailView(ScopedDetailView):
             current_team=[m for m in team if m.left_on is None],
             past_team=[m for m in team if m.left_on is not None],
             pending_changes=pending,
+            pending_member_ids={c.outgoing_id for c in pending},
             calendar_gaps=missing_years(tracked),
             can_change=policy.can(actor, "tenancy.change_client"),
             can_add_member=policy.can(actor, "tenancy.add_teammember"),
