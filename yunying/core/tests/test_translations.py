@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import polib
@@ -129,17 +129,18 @@ def test_compiled_mo_matches_the_po(catalog: polib.POFile) -> None:
 
     # msgfmt leaves out fuzzy and untranslated entries (the completeness test reports those).
     from_po = mapping(e for e in _live(catalog) if e.translated())
-    from_mo = mapping(list(mo))
-    stale = {k for k in from_po.keys() & from_mo.keys() if from_po[k] != from_mo[k]}
-    assert not (from_po.keys() - from_mo.keys()), (
-        "django.mo lacks entries of django.po; run compilemessages:\n"
-        + _show(sorted(from_po.keys() - from_mo.keys()))
-    )
-    assert not (from_mo.keys() - from_po.keys()), (
-        "django.mo has entries django.po no longer has; run compilemessages:\n"
-        + _show(sorted(from_mo.keys() - from_po.keys()))
-    )
-    assert not stale, "django.mo has old translations; run compilemessages:\n" + _show(sorted(stale))
+    from_mo = mapping(mo)
+    missing = sorted(from_po.keys() - from_mo.keys())
+    extra = sorted(from_mo.keys() - from_po.keys())
+    stale = sorted(k for k in from_po.keys() & from_mo.keys() if from_po[k] != from_mo[k])
+    problems = []
+    if missing:
+        problems.append("django.mo lacks translations of django.po:\n" + _show(missing))
+    if extra:
+        problems.append("django.mo has entries django.po does not translate:\n" + _show(extra))
+    if stale:
+        problems.append("django.mo has other translations than django.po:\n" + _show(stale))
+    assert not problems, "\n".join(problems) + "\nRun: yunying compilemessages --ignore=.venv"
     assert mo.metadata.get("Plural-Forms", "").replace(" ", "").startswith("nplurals=1;")
 
 
@@ -173,7 +174,7 @@ def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def fresh_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[polib.POFile]:
+def fresh_catalog(tmp_path_factory: pytest.TempPathFactory) -> polib.POFile:
     """The catalog makemessages extracts from today's sources, built in a temporary copy."""
     if not (shutil.which("xgettext") and shutil.which("msgmerge")):
         pytest.fail("GNU gettext (xgettext, msgmerge) is needed to check the catalog is current")
@@ -193,7 +194,7 @@ def fresh_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[polib.PO
     assert _snapshot(real_locale) == before, "makemessages touched the real yunying/locale"
     fresh = locale_dir / "zh_Hans" / "LC_MESSAGES" / "django.po"
     assert fresh.is_file(), "makemessages wrote no catalog into the temporary copy"
-    yield polib.pofile(str(fresh))
+    return polib.pofile(str(fresh))
 
 
 def test_catalog_is_current_with_the_source(
@@ -205,7 +206,9 @@ def test_catalog_is_current_with_the_source(
     gone = sorted(committed - extracted)
     message = []
     if new:
-        message.append("Strings in the source that django.po lacks (translate them):\n" + _show(new))
+        message.append(
+            "Strings in the source that django.po lacks (translate them):\n" + _show(new)
+        )
     if gone:
         message.append("Entries of django.po no longer in the source:\n" + _show(gone))
     assert not message, (
