@@ -79,12 +79,20 @@ def api() -> Any:
 
 
 @pytest.fixture
-def _audit_guard_restored(django_db_blocker: Any) -> Iterator[None]:
+def _restored_after_flush(django_db_blocker: Any) -> Iterator[None]:
+    """Put back what migrations provide and a flush removes: the audit guard, the calendar."""
     yield
+    from importlib import import_module
+
+    from django.apps import apps
+
     from yunying.audit import guard
+    from yunying.workdays.models import CalendarYear
 
     with django_db_blocker.unblock():
         guard.install(connection)
+        if not CalendarYear.objects.exists():
+            import_module("yunying.workdays.migrations.0002_seed_2004_2026").seed(apps, None)
 
 
 @pytest.fixture
@@ -96,10 +104,19 @@ def _audit_guard_lifted() -> Iterator[None]:
 
 
 @pytest.fixture
-def live_db(_audit_guard_restored: None, transactional_db: None, _audit_guard_lifted: None) -> None:
-    """A committed database for tests with other threads or processes (browser, worker).
+def transactional_db(
+    _restored_after_flush: None, transactional_db: None, _audit_guard_lifted: None
+) -> None:
+    """pytest-django's committed database, for tests with other threads or processes.
 
-    Such tests end with a flush, which the append-only audit table refuses; teardown runs in
-    reverse order, so the guard is lifted just before the flush and put back right after it,
-    as a DBA would do.
+    Such tests end with a flush, which the append-only audit table refuses. Teardown runs in
+    reverse order, so the guard is lifted just before the flush and put back right after it, as
+    a DBA would do; the holiday calendar that migrations seeded is seeded again. Overriding the
+    fixture itself (not wrapping it in another) keeps this order even when pytest-django's
+    ``live_server`` asks for ``transactional_db`` first.
     """
+
+
+@pytest.fixture
+def live_db(transactional_db: None) -> None:
+    """The readable name tests use for :func:`transactional_db`."""

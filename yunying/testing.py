@@ -184,7 +184,12 @@ def _agency(tag: str, operator: User, today: date) -> AgencySide:
         [staff[Role.ACCOUNT_MANAGER]],
         agency_id=agency.pk,
         kind=NotificationKind.CERTIFICATION_EXPIRY,
-        params={"account": f"{tag} notification", "expires_on": "2026-12-01", "days": 9},
+        params={
+            "account": f"{tag} notification",
+            "platform": Platform.WECHAT_OA,
+            "expires_on": "2026-12-01",
+            "days": 9,
+        },
     )[0]
     membership = Membership.objects.get(user=staff[Role.SUPERVISOR], agency=agency)
     return AgencySide(agency, staff, clients, note, membership)

@@ -184,7 +184,9 @@ def reveal_credential(credential: Credential, *, actor: Actor, reason: str) -> v
     """Return the password, once, and record who asked and why (``str()`` gives the clear text)."""
     account = credential.account
     if not may_reveal(actor, account):
-        raise PermissionDenied(_("Only the client's team can reveal this password."))
+        raise PermissionDenied(
+            _("Only the agency admin and the client's team can reveal this password.")
+        )
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
@@ -267,8 +269,10 @@ def request_account_change(
         kind=NotificationKind.ACCOUNT_CHANGE_REQUESTED,
         params={
             "requested_by": str(actor.user),
-            "account": str(account),
-            "summary": change_summary_text(change),
+            "account": account.display_name,
+            "platform": account.platform,
+            "kind": kind,
+            "proposed_name": proposed_name,
         },
         url=reverse("accounts:change_detail", args=[change.pk]),
     )
@@ -280,12 +284,6 @@ def _summary(change: AccountChangeRequest) -> dict[str, Any]:
     if change.kind == AccountChangeKind.RENAME:
         data.update({"from": change.account.display_name, "to": change.proposed_name})
     return data
-
-
-def change_summary_text(change: AccountChangeRequest) -> str:
-    if change.kind == AccountChangeKind.RENAME:
-        return _("rename to “%(name)s”") % {"name": change.proposed_name}
-    return _("set a new password")
 
 
 @transaction.atomic
@@ -331,7 +329,11 @@ def decide_account_change(
         agency_id=change.agency_id,
         client_id=change.client_id,
         kind=NotificationKind.ACCOUNT_CHANGE_DECIDED,
-        params={"account": str(account), "decision": change.get_status_display()},
+        params={
+            "account": account.display_name,
+            "platform": account.platform,
+            "status": change.status,
+        },
         url=reverse("accounts:change_detail", args=[change.pk]),
     )
     return change
@@ -404,7 +406,8 @@ def remind_certification_expiry(today: date) -> int:
                 client_id=account.client_id,
                 kind=NotificationKind.CERTIFICATION_EXPIRY,
                 params={
-                    "account": str(account),
+                    "account": account.display_name,
+                    "platform": account.platform,
                     "expires_on": expires_on.isoformat(),
                     "days": days_left,
                 },

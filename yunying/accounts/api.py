@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -95,13 +96,8 @@ class AccountViewSet(
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         if data.pop("login", None) or data.pop("password", None):
-            raise serializers.ValidationError(
-                {
-                    "password": [
-                        "Changing the login needs the client's approval: file a change request."
-                    ]
-                }
-            )
+            message = _("Changing the login or password needs the client's approval.")
+            raise serializers.ValidationError({"password": [message]})
         account = cast(PlatformAccount, serializer.instance)
         serializer.instance = actions.update_account(account, actor=self.actor, **data)
 

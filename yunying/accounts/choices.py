@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Platform(models.TextChoices):
@@ -32,7 +33,7 @@ class AccountStatus(models.TextChoices):
     """Whether the agency still operates the account."""
 
     # Operated now.
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("account status", "Active")
     # No longer operated; kept with its history.
     ARCHIVED = "archived", _("Archived")
 

@@ -162,6 +162,13 @@ class AccountChangeRequest(models.Model):
         return f"<AccountChangeRequest {self.pk} {self.kind} account={self.account_id}>"
 
     @property
+    def summary(self) -> str:
+        """What the agency asks for, in the current language."""
+        from .texts import describe_account_change
+
+        return describe_account_change(self.kind, self.proposed_name)
+
+    @property
     def response_deadline(self) -> ResponseDeadline:
         """When the client should answer (agency window in working days, PRC calendar)."""
         from yunying.tenancy.deadlines import response_deadline

@@ -253,7 +253,6 @@ def _change_page(
         "accounts/change_detail.html",
         {
             "change": change,
-            "summary": actions.change_summary_text(change),
             "can_decide": pending and policy.can(actor, "accounts.decide_accountchangerequest"),
             "can_withdraw": pending and policy.can(actor, "accounts.delete_accountchangerequest"),
             "decision_form": form or DecisionForm(),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yunying.tenancy.scoping import Actor
 
@@ -36,6 +37,15 @@ def _scope_ids(obj: models.Model | None) -> tuple[int | None, int | None]:
     if isinstance(obj, Client):
         return obj.agency_id, obj.pk
     return getattr(obj, "agency_id", None), getattr(obj, "client_id", None)
+
+
+def _describe(obj: models.Model | None) -> str:
+    # The log is one record for everyone who reads it: name objects in the product's language,
+    # not in whatever language the person acting happened to choose.
+    if obj is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj)[:200]
 
 
 def record(
@@ -71,7 +81,7 @@ def record(
             "action": action,
             "object_type": obj._meta.label_lower if obj is not None else "",
             "object_id": str(obj.pk) if obj is not None else "",
-            "object_repr": str(obj)[:200] if obj is not None else "",
+            "object_repr": _describe(obj),
             "data": _json_safe(data or {}),
             "reason": reason,
             "created_at": timezone.now(),

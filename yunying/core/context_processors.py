@@ -37,4 +37,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         .filter(read_at__isnull=True)
         .count(),
         "show_admin_link": actor.is_operator or actor.has_role(Role.AGENCY_ADMIN),
+        "my_role_labels": sorted(str(Role(r).label) for r in actor.roles),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -27,8 +27,9 @@ def home_context(actor: Actor, role: str) -> dict[str, Any]:
     context: dict[str, Any] = {
         "today": today,
         "notifications": list(Notification.objects.visible_to(actor)[:5]),
-        # The calendar matters to everyone who meets deadlines: warn before the year turns.
-        "calendar_gaps": missing_years([today, today + timedelta(days=EXPIRY_HORIZON_DAYS)]),
+        # Everyone who meets or sets deadlines is warned before the year turns; the
+        # association has none.
+        "calendar_gaps": [] if role == Role.ASSOCIATION else upcoming_gaps(today),
         "upcoming_areas": navigation(actor)[1],
     }
     if actor.agency_id is not None:
@@ -37,6 +38,11 @@ def home_context(actor: Actor, role: str) -> dict[str, Any]:
     if builder is not None:
         context.update(builder(actor, today))
     return context
+
+
+def upcoming_gaps(today: date, *dates: date) -> list[int]:
+    """Years without holiday data among the coming weeks and the given dates."""
+    return missing_years([today, today + timedelta(days=EXPIRY_HORIZON_DAYS), *dates])
 
 
 def _agency_name(actor: Actor) -> Any:
@@ -157,13 +163,8 @@ def _client_reviewer(actor: Actor, today: Any) -> dict[str, Any]:
             _pending_accounts(actor).select_related("client", "account", "agency")
         ),
         "access_log": list(access[:10]),
-        "calendar_gaps": sorted(
-            set(
-                missing_years(
-                    [a.certification_expires_on for a in accounts if a.certification_expires_on]
-                )
-            )
-            | set(missing_years([today]))
+        "calendar_gaps": upcoming_gaps(
+            today, *(a.certification_expires_on for a in accounts if a.certification_expires_on)
         ),
     }
 

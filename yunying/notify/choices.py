@@ -17,19 +17,3 @@ class NotificationKind(models.TextChoices):
     ACCOUNT_CHANGE_REQUESTED = "account_change_requested", _("Account change requested")
     # The client approved or rejected an account change.
     ACCOUNT_CHANGE_DECIDED = "account_change_decided", _("Account change decided")
-
-
-# Sentences with named placeholders filled from the notification's params.
-MESSAGES = {
-    NotificationKind.CERTIFICATION_EXPIRY: _(
-        "The certification of {account} expires on {expires_on} ({days} days left)."
-    ),
-    NotificationKind.TEAM_CHANGE_REQUESTED: _(
-        "{requested_by} asks to change the team of {client}: {summary}."
-    ),
-    NotificationKind.TEAM_CHANGE_DECIDED: _("The team change for {client} was {decision}."),
-    NotificationKind.ACCOUNT_CHANGE_REQUESTED: _(
-        "{requested_by} asks to change {account}: {summary}."
-    ),
-    NotificationKind.ACCOUNT_CHANGE_DECIDED: _("The change to {account} was {decision}."),
-}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yunying.tenancy.models import Agency, Client, User
 from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
-from .choices import MESSAGES, NotificationKind
+from .choices import NotificationKind
 
 
 class Notification(models.Model):
@@ -52,4 +52,6 @@ class Notification(models.Model):
 
     @property
     def message(self) -> str:
-        return str(MESSAGES[NotificationKind(self.kind)]).format(**self.params)
+        from .messages import render
+
+        return render(self.kind, self.params)

@@ -378,7 +378,9 @@ def request_team_change(
         params={
             "requested_by": str(actor.user),
             "client": str(member.client),
-            "summary": team_change_summary_text(change),
+            "role": member.role,
+            "outgoing": str(member.user),
+            "incoming": str(incoming) if incoming is not None else None,
         },
         url=reverse("tenancy:team_change_detail", args=[change.pk]),
     )
@@ -392,18 +394,6 @@ def _change_summary(change: TeamChangeRequest) -> dict[str, Any]:
         "outgoing": change.outgoing.user.get_username(),
         "incoming": change.incoming.get_username() if change.incoming else None,
     }
-
-
-def team_change_summary_text(change: TeamChangeRequest) -> str:
-    """One line a client can read: who leaves, who comes, in which role."""
-    role = change.outgoing.get_role_display()
-    if change.incoming is not None:
-        return _("%(role)s %(old)s → %(new)s") % {
-            "role": role,
-            "old": change.outgoing.user,
-            "new": change.incoming,
-        }
-    return _("%(role)s %(old)s leaves the team") % {"role": role, "old": change.outgoing.user}
 
 
 @transaction.atomic
@@ -450,7 +440,7 @@ def decide_team_change(
         agency_id=change.agency_id,
         client_id=change.client_id,
         kind=NotificationKind.TEAM_CHANGE_DECIDED,
-        params={"client": str(change.client), "decision": change.get_status_display()},
+        params={"client": str(change.client), "status": change.status},
         url=reverse("tenancy:team_change_detail", args=[change.pk]),
     )
     return change

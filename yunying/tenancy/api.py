@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -153,7 +154,7 @@ class MembershipViewSet(
         if client_id is not None:
             client = Client.objects.visible_to(self.actor).filter(pk=client_id).first()
             if client is None:
-                raise serializers.ValidationError({"client": ["No such client."]})
+                raise serializers.ValidationError({"client": [_("No such client.")]})
         membership = actions.add_person(actor=self.actor, client=client, **data)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 

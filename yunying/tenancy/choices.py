@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -49,7 +50,7 @@ class ClientStatus(models.TextChoices):
     """Where the agency stands with a client."""
 
     # Under contract and being served.
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("client status", "Active")
     # No longer served; kept for history and reports.
     ENDED = "ended", _("Ended")
 

@@ -20,7 +20,7 @@ class ClientForm(forms.ModelForm):
 
 class AgencyRegistrationForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=128)
-    slug = forms.SlugField(label=_("short name"), max_length=64)
+    slug = forms.SlugField(label=_("web name"), max_length=64)
     credit_code = forms.CharField(
         label=_("unified social credit code"), max_length=18, required=False
     )

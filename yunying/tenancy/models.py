@@ -45,7 +45,12 @@ class Agency(models.Model):
     """A managed-operations agency (服务商): the tenant that owns every other business row."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
-    slug = models.SlugField(_("short name"), max_length=64, unique=True)
+    slug = models.SlugField(
+        _("web name"),
+        max_length=64,
+        unique=True,
+        help_text=_("Latin letters, digits and hyphens, e.g. xinghuo."),
+    )
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     certification_reminder_days = models.JSONField(
         _("certification reminder days"),
@@ -265,6 +270,14 @@ class TeamChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.get_kind_display()} · {self.outgoing.user}"
+
+    @property
+    def summary(self) -> str:
+        """Who leaves, who comes, in which role, in the current language."""
+        from .texts import describe_team_change
+
+        incoming = str(self.incoming) if self.incoming is not None else None
+        return describe_team_change(self.outgoing.role, str(self.outgoing.user), incoming)
 
     @property
     def response_deadline(self) -> ResponseDeadline:

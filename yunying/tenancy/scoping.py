@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .choices import STAFF_ROLES, Role
 
@@ -69,18 +70,19 @@ class Actor:
     def acting_user(self) -> User:
         """The person behind an action that must be signed by someone (not the system)."""
         if self.user is None:
-            raise PermissionDenied("This needs a signed-in person.")
+            raise PermissionDenied(_("This needs a signed-in person."))
         return self.user
 
     def home_agency(self) -> int:
         """The agency an agency-level action works in."""
         if self.agency_id is None:
-            raise PermissionDenied("This needs an agency.")
+            raise PermissionDenied(_("This needs an agency."))
         return self.agency_id
 
     @property
     def label(self) -> str:
-        return self.user.get_username() if self.user is not None else "system"
+        """How the audit log names the actor: the display name people know (the id is kept too)."""
+        return str(self.user) if self.user is not None else "system"
 
 
 SYSTEM = Actor(user=None)

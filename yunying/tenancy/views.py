@@ -221,7 +221,6 @@ def _team_change_page(
         "tenancy/team_change_detail.html",
         {
             "change": change,
-            "summary": actions.team_change_summary_text(change),
             "can_decide": pending and policy.can(actor, "tenancy.decide_teamchangerequest"),
             "can_withdraw": pending and policy.can(actor, "tenancy.delete_teamchangerequest"),
             "decision_form": decision_form or DecisionForm(),
@@ -295,7 +294,7 @@ def requests_list(request: HttpRequest) -> HttpResponse:
         request,
         "tenancy/requests.html",
         {
-            "team_changes": [(c, actions.team_change_summary_text(c)) for c in team[:200]],
+            "team_changes": list(team[:200]),
             "account_changes": list(account[:200]),
             "show": show,
         },

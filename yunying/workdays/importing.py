@@ -142,7 +142,7 @@ def parse_import(text: str, *, fmt: Format, source: str = "") -> list[ImportedYe
     """Check a whole import file; raise ``ValidationError`` listing every problem found."""
     if fmt not in FORMATS:
         raise ValidationError(
-            {"format": [_("Unknown format %(fmt)r: use yaml or csv.") % {"fmt": fmt}]}
+            {"format": [_("Unknown format “%(fmt)s”: use yaml or csv.") % {"fmt": fmt}]}
         )
     if len(source) > MAX_SOURCE_LENGTH:
         raise ValidationError({"source": [_source_length_message()]})
@@ -161,7 +161,7 @@ def _parse_date(raw: Any) -> date | None:
 
 
 def _bad_date_message(raw: Any) -> str:
-    return _("%(value)r is not a valid date written YYYY-MM-DD.") % {"value": raw}
+    return _("“%(value)s” is not a valid date written YYYY-MM-DD.") % {"value": raw}
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -180,7 +180,8 @@ def _parse_csv(text: str, source: str) -> list[ImportedYear]:
         message = _("The first row must be the header %(header)s.") % {
             "header": ",".join(CSV_HEADER)
         }
-        raise ValidationError({f"{_row(number)}: header": [message]})
+        header_label = _("header")
+        raise ValidationError({f"{_row(number)}: {header_label}": [message]})
     for number, cells in rows:
         cells = _trim(cells)
         if not any(cell.strip() for cell in cells):
@@ -188,7 +189,7 @@ def _parse_csv(text: str, source: str) -> list[ImportedYear]:
         place = _row(number)
         if len(cells) != len(CSV_HEADER):
             problems.add(
-                f"{place}: columns",
+                "{}: {}".format(place, _("columns")),
                 _("Expected 3 columns (date, kind, name), found %(count)d.")
                 % {"count": len(cells)},
             )
@@ -201,7 +202,7 @@ def _parse_csv(text: str, source: str) -> list[ImportedYear]:
         if kind not in DayKind.values:
             problems.add(
                 f"{place}: kind",
-                _("Unknown kind %(value)r: use holiday or makeup_workday.") % {"value": raw_kind},
+                _("Unknown kind “%(value)s”: use holiday or makeup_workday.") % {"value": raw_kind},
             )
         name = _clean_name(problems, f"{place}: name", raw_name)
         if day is not None and kind in DayKind.values and name is not None:
@@ -319,7 +320,11 @@ def _parse_yaml(text: str, source: str) -> list[ImportedYear]:
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise ValidationError(
-            {f"{_line(line)}: syntax": [_("Not valid YAML: %(problem)s") % {"problem": problem}]}
+            {
+                "{}: {}".format(_line(line), _("syntax")): [
+                    _("Not valid YAML: %(problem)s") % {"problem": problem}
+                ]
+            }
         ) from exc
 
     problems = _Problems()
@@ -354,7 +359,7 @@ def _read_year(
     for key in sorted(set(doc) - YEAR_KEYS, key=str):
         problems.add(
             f"{_line(doc.line_of(str(key)))}: {key}",
-            _("Unknown key %(key)r: expected year, source, holidays, makeup_workdays.")
+            _("Unknown key “%(key)s”: expected year, source, holidays, makeup_workdays.")
             % {"key": key},
         )
     year = _year_value(doc.get("year"))
@@ -419,7 +424,7 @@ def _read_entry(
     for key in sorted(set(entry) - ENTRY_KEYS, key=str):
         problems.add(
             f"{_line(entry.line_of(str(key)))}: {key}",
-            _("Unknown key %(key)r: expected name, dates, from, to.") % {"key": key},
+            _("Unknown key “%(key)s”: expected name, dates, from, to.") % {"key": key},
         )
     name = _clean_name(problems, f"{_line(entry.line_of('name'))}: name", entry.get("name"))
     if name is None:

@@ -177,7 +177,7 @@ BAD_FILES = [
         "csv",
         "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-30,holiday,春节\n",
         "row 3: date",
-        "'2027-02-30'",
+        "“2027-02-30”",
         id="csv impossible date",
     ),
     pytest.param(
@@ -191,7 +191,7 @@ BAD_FILES = [
         "csv",
         "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-20,workday,春节\n",
         "row 3: kind",
-        "'workday'",
+        "“workday”",
         id="csv unknown kind",
     ),
     pytest.param(
@@ -254,7 +254,7 @@ BAD_FILES = [
         "yaml",
         "year: 2027\nholidays:\n  - name: 元旦\n    from: 2027-01-01\n    to: 2027-02-30\n",
         "line 5: to",
-        "'2027-02-30'",
+        "“2027-02-30”",
         id="yaml impossible date",
     ),
     pytest.param(
