@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -17,10 +16,11 @@ from yunying.core.changes import apply_changes
 from yunying.notify.actions import notify
 from yunying.notify.choices import NotificationKind
 from yunying.tenancy import policy
-from yunying.tenancy.actions import client_reviewers, ensure_same_agency
+from yunying.tenancy.actions import client_reviewers
+from yunying.tenancy.approvals import record_decision, record_withdrawal
 from yunying.tenancy.choices import ChangeRequestStatus, Role
 from yunying.tenancy.models import Client, TeamMember
-from yunying.tenancy.scoping import SYSTEM, Actor
+from yunying.tenancy.scoping import SYSTEM, Actor, ensure_same_agency
 
 from . import vault
 from .choices import AccountChangeKind, AccountStatus, Platform
@@ -291,15 +291,7 @@ def decide_account_change(
     change: AccountChangeRequest, *, actor: Actor, approve: bool, comment: str = ""
 ) -> AccountChangeRequest:
     """The client reviewer approves (the change is applied now) or rejects it."""
-    policy.require(actor, "accounts.decide_accountchangerequest")
-    ensure_same_agency(actor, change.agency_id)
-    if actor.client_ids is None or change.client_id not in actor.client_ids:
-        raise PermissionDenied(_("Only the client's own reviewer can decide."))
-    change = AccountChangeRequest.objects.select_for_update().get(pk=change.pk)
-    if change.status != ChangeRequestStatus.PENDING:
-        raise ValidationError({"status": _("This request has already been decided.")})
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why you reject the change.")})
+    change = record_decision(change, actor=actor, approve=approve, comment=comment)
     data = _summary(change)
     account = change.account
     if approve and change.kind == AccountChangeKind.RENAME:
@@ -310,13 +302,9 @@ def decide_account_change(
         credential.ciphertext = change.proposed_ciphertext
         credential.updated_by = actor.acting_user()
         credential.save(update_fields=["ciphertext", "updated_by", "updated_at"])
-    change.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    change.decided_by = actor.acting_user()
-    change.decided_at = timezone.now()
-    change.decision_comment = comment.strip()
     # The proposed secret is either in the vault now or refused: no second copy stays behind.
     change.proposed_ciphertext = ""
-    change.save()
+    change.save(update_fields=["proposed_ciphertext"])
     record(
         actor=actor,
         action="account.change_approved" if approve else "account.change_rejected",
@@ -342,13 +330,9 @@ def decide_account_change(
 @transaction.atomic
 def withdraw_account_change(change: AccountChangeRequest, *, actor: Actor) -> AccountChangeRequest:
     """The agency takes back a request the client has not decided."""
-    policy.require(actor, "accounts.delete_accountchangerequest")
-    ensure_same_agency(actor, change.agency_id)
-    if change.status != ChangeRequestStatus.PENDING:
-        raise ValidationError({"status": _("Only a pending request can be withdrawn.")})
-    change.status = ChangeRequestStatus.WITHDRAWN
+    change = record_withdrawal(change, actor=actor)
     change.proposed_ciphertext = ""
-    change.save(update_fields=["status", "proposed_ciphertext"])
+    change.save(update_fields=["proposed_ciphertext"])
     record(actor=actor, action="account.change_withdrawn", obj=change, data=_summary(change))
     return change
 

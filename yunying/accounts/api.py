@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
-from rest_framework.decorators import action
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from yunying.core.api import ScopedViewSet, limit_choices
-from yunying.tenancy.api import DecisionSerializer
+from yunying.tenancy.api import (
+    REQUEST_FIELDS,
+    REQUEST_READ_ONLY,
+    ClientRequestSerializer,
+    ClientRequestViewSet,
+)
 from yunying.tenancy.models import Client
 
 from . import actions
@@ -119,7 +120,7 @@ class CredentialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = CredentialSerializer
 
 
-class AccountChangeSerializer(serializers.ModelSerializer):
+class AccountChangeSerializer(ClientRequestSerializer):
     password = serializers.CharField(
         write_only=True,
         required=False,
@@ -131,30 +132,8 @@ class AccountChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccountChangeRequest
-        fields = [
-            "id",
-            "account",
-            "client",
-            "kind",
-            "proposed_name",
-            "password",
-            "reason",
-            "status",
-            "requested_by",
-            "requested_at",
-            "decided_by",
-            "decided_at",
-            "decision_comment",
-        ]
-        read_only_fields = [
-            "client",
-            "status",
-            "requested_by",
-            "requested_at",
-            "decided_by",
-            "decided_at",
-            "decision_comment",
-        ]
+        fields = [*REQUEST_FIELDS, "account", "kind", "proposed_name", "password"]
+        read_only_fields = REQUEST_READ_ONLY
         validators: list[Any] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -164,18 +143,13 @@ class AccountChangeSerializer(serializers.ModelSerializer):
             limit_choices(self, "account", PlatformAccount.objects.visible_to(view.actor))
 
 
-class AccountChangeViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-):
+class AccountChangeViewSet(ClientRequestViewSet):
     """Rename and password-change requests. DELETE withdraws a pending request."""
 
     model = AccountChangeRequest
     serializer_class = AccountChangeSerializer
-    action_permissions = {"decide": "decide"}
+    decide_with = staticmethod(actions.decide_account_change)
+    withdraw_with = staticmethod(actions.withdraw_account_change)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
@@ -187,24 +161,6 @@ class AccountChangeViewSet(
             proposed_name=data.get("proposed_name", ""),
             password=data.get("password", ""),
         )
-
-    def perform_destroy(self, instance: AccountChangeRequest) -> None:
-        actions.withdraw_account_change(instance, actor=self.actor)
-
-    @extend_schema(request=DecisionSerializer, responses=AccountChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk: str | None = None) -> Response:
-        """The client reviewer approves (the change is applied) or rejects the request."""
-        change = self.get_object()
-        decision = DecisionSerializer(data=request.data)
-        decision.is_valid(raise_exception=True)
-        change = actions.decide_account_change(
-            change,
-            actor=self.actor,
-            approve=decision.validated_data["approve"],
-            comment=decision.validated_data["comment"],
-        )
-        return Response(self.get_serializer(change).data)
 
 
 ROUTES = [

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yunying.tenancy.choices import ChangeRequestStatus
-from yunying.tenancy.models import Agency, Client, User
+from yunying.tenancy.models import Agency, Client, ClientRequest, User
 from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
 from .choices import AccountChangeKind, AccountStatus, OfficialAccountType, Platform
-
-if TYPE_CHECKING:
-    from yunying.tenancy.deadlines import ResponseDeadline
 
 
 class PlatformAccount(models.Model):
@@ -103,11 +100,9 @@ class Credential(models.Model):
         return f"<Credential {self.pk} account={self.account_id}>"
 
 
-class AccountChangeRequest(models.Model):
+class AccountChangeRequest(ClientRequest):
     """A rename or password change the agency asks for; applied only when the client approves."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
     account = models.ForeignKey(
         PlatformAccount,
         on_delete=models.PROTECT,
@@ -118,35 +113,10 @@ class AccountChangeRequest(models.Model):
     proposed_name = models.CharField(_("proposed name"), max_length=128, blank=True)
     # The proposed password, encrypted like any credential until it is applied or discarded.
     proposed_ciphertext = models.TextField(blank=True, editable=False)
-    reason = models.TextField(_("reason"))
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=ChangeRequestStatus.choices,
-        default=ChangeRequestStatus.PENDING,
-    )
-    requested_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
 
-    objects = TenantQuerySet.as_manager()
-    tenant_scope: ClassVar[TenantScope] = TenantScope()
-
-    class Meta:
+    class Meta(ClientRequest.Meta):
         verbose_name = _("account change request")
         verbose_name_plural = _("account change requests")
-        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "kind"],
@@ -167,12 +137,3 @@ class AccountChangeRequest(models.Model):
         from .texts import describe_account_change
 
         return describe_account_change(self.kind, self.proposed_name)
-
-    @property
-    def response_deadline(self) -> ResponseDeadline:
-        """When the client should answer (agency window in working days, PRC calendar)."""
-        from yunying.tenancy.deadlines import response_deadline
-
-        return response_deadline(
-            self.requested_at, self.agency.client_response_working_days, self.status
-        )

@@ -20,6 +20,7 @@ from yunying.core.views import ScopedListView, add_action_errors, run_action
 from yunying.tenancy import policy
 from yunying.tenancy.choices import ChangeRequestStatus
 from yunying.tenancy.models import Client
+from yunying.tenancy.request_views import RequestPages
 from yunying.tenancy.scoping import Actor, actor_for, get_visible_or_404
 
 from . import actions
@@ -241,63 +242,10 @@ def change_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _change_page(
-    request: HttpRequest, change: AccountChangeRequest, form: Any = None
-) -> HttpResponse:
-    from yunying.tenancy.forms import DecisionForm
-
-    actor = _actor(request)
-    pending = change.status == ChangeRequestStatus.PENDING
-    return render(
-        request,
-        "accounts/change_detail.html",
-        {
-            "change": change,
-            "can_decide": pending and policy.can(actor, "accounts.decide_accountchangerequest"),
-            "can_withdraw": pending and policy.can(actor, "accounts.delete_accountchangerequest"),
-            "decision_form": form or DecisionForm(),
-        },
-    )
-
-
-@login_required
-def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "accounts.view_accountchangerequest")
-    return _change_page(request, get_visible_or_404(AccountChangeRequest, actor, pk=pk))
-
-
-@require_POST
-@login_required
-def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    from yunying.tenancy.forms import DecisionForm
-
-    actor = _require(request, "accounts.decide_accountchangerequest")
-    change = get_visible_or_404(AccountChangeRequest, actor, pk=pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        ok, _change = run_action(
-            form,
-            lambda: actions.decide_account_change(
-                change,
-                actor=actor,
-                approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-            ),
-        )
-        if ok:
-            messages.success(request, _("Decision recorded."))
-            return redirect("accounts:change_detail", pk=change.pk)
-    return _change_page(request, change, form)
-
-
-@require_POST
-@login_required
-def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "accounts.delete_accountchangerequest")
-    change = get_visible_or_404(AccountChangeRequest, actor, pk=pk)
-    try:
-        actions.withdraw_account_change(change, actor=actor)
-        messages.success(request, _("Request withdrawn."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("accounts:change_detail", pk=change.pk)
+change_detail, change_decide, change_withdraw = RequestPages(
+    model=AccountChangeRequest,
+    template="accounts/change_detail.html",
+    url_prefix="accounts:change",
+    decide_action=actions.decide_account_change,
+    withdraw_action=actions.withdraw_account_change,
+).views()

@@ -21,9 +21,10 @@ from yunying.notify.actions import notify
 from yunying.notify.choices import NotificationKind
 
 from . import policy
+from .approvals import record_decision, record_withdrawal
 from .choices import TEAM_ROLES, ChangeRequestStatus, Role, TeamChangeKind
 from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember, User
-from .scoping import Actor
+from .scoping import Actor, ensure_same_agency
 
 CLIENT_FIELDS = ("name", "industry", "contact_name", "contact_phone", "status")
 AGENCY_FIELDS = (
@@ -32,12 +33,6 @@ AGENCY_FIELDS = (
     "certification_reminder_days",
     "client_response_working_days",
 )
-
-
-def ensure_same_agency(actor: Actor, agency_id: int | None) -> None:
-    """Defence in depth: actions never act across tenants even if a caller skipped scoping."""
-    if actor.agency_id is None or actor.agency_id != agency_id:
-        raise PermissionDenied(_("This belongs to another agency."))
 
 
 def validate_reminder_days(value: Any) -> list[int]:
@@ -401,21 +396,8 @@ def decide_team_change(
     change: TeamChangeRequest, *, actor: Actor, approve: bool, comment: str = ""
 ) -> TeamChangeRequest:
     """The client reviewer approves (the change takes effect now) or rejects it."""
-    policy.require(actor, "tenancy.decide_teamchangerequest")
-    ensure_same_agency(actor, change.agency_id)
-    if actor.client_ids is None or change.client_id not in actor.client_ids:
-        raise PermissionDenied(_("Only the client's own reviewer can decide."))
-    change = TeamChangeRequest.objects.select_for_update().get(pk=change.pk)
-    if change.status != ChangeRequestStatus.PENDING:
-        raise ValidationError({"status": _("This request has already been decided.")})
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why you reject the change.")})
+    change = record_decision(change, actor=actor, approve=approve, comment=comment)
     today = timezone.localdate()
-    change.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    change.decided_by = actor.acting_user()
-    change.decided_at = timezone.now()
-    change.decision_comment = comment.strip()
-    change.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     if approve:
         outgoing = change.outgoing
         outgoing.left_on = today
@@ -449,11 +431,6 @@ def decide_team_change(
 @transaction.atomic
 def withdraw_team_change(change: TeamChangeRequest, *, actor: Actor) -> TeamChangeRequest:
     """The agency takes back a request the client has not decided yet."""
-    policy.require(actor, "tenancy.delete_teamchangerequest")
-    ensure_same_agency(actor, change.agency_id)
-    if change.status != ChangeRequestStatus.PENDING:
-        raise ValidationError({"status": _("Only a pending request can be withdrawn.")})
-    change.status = ChangeRequestStatus.WITHDRAWN
-    change.save(update_fields=["status"])
+    change = record_withdrawal(change, actor=actor)
     record(actor=actor, action="team.change_withdrawn", obj=change, data=_change_summary(change))
     return change

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from yunying.core.api import ScopedViewSet, limit_choices
 
 from . import actions
 from .choices import Role, TeamChangeKind
-from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember, User
+from .models import Agency, Client, ClientRequest, Membership, TeamChangeRequest, TeamMember, User
 from .scoping import Actor
 
 
@@ -200,44 +201,41 @@ class TeamMemberViewSet(
         )
 
 
-class TeamChangeSerializer(serializers.ModelSerializer):
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# What every client request shows; its life cycle is read-only to the API.
+REQUEST_FIELDS = [
+    "id",
+    "client",
+    "reason",
+    "status",
+    "requested_by",
+    "requested_at",
+    "respond_by",
+    "decided_by",
+    "decided_at",
+    "decision_comment",
+]
+REQUEST_READ_ONLY = [
+    "client",
+    "status",
+    "requested_by",
+    "requested_at",
+    "decided_by",
+    "decided_at",
+    "decision_comment",
+]
+
+
+class ClientRequestSerializer(serializers.ModelSerializer):
+    """Base of the serializers of client requests: adds the explained answer deadline."""
+
     respond_by = serializers.SerializerMethodField()
 
-    class Meta:
-        model = TeamChangeRequest
-        fields = [
-            "id",
-            "client",
-            "kind",
-            "outgoing",
-            "incoming",
-            "reason",
-            "status",
-            "requested_by",
-            "requested_at",
-            "respond_by",
-            "decided_by",
-            "decided_at",
-            "decision_comment",
-        ]
-        read_only_fields = [
-            "client",
-            "status",
-            "requested_by",
-            "requested_at",
-            "decided_by",
-            "decided_at",
-            "decision_comment",
-        ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        view = self.context.get("view")
-        if view is not None:
-            limit_choices(self, "outgoing", TeamMember.objects.visible_to(view.actor))
-            limit_choices(self, "incoming", _people(view.actor))
-
-    def get_respond_by(self, obj: TeamChangeRequest) -> dict[str, Any]:
+    def get_respond_by(self, obj: ClientRequest) -> dict[str, Any]:
         deadline = obj.response_deadline
         return {
             "date": deadline.due,
@@ -247,26 +245,61 @@ class TeamChangeSerializer(serializers.ModelSerializer):
         }
 
 
-class DecisionSerializer(serializers.Serializer):
-    approve = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class TeamChangeViewSet(
+class ClientRequestViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
     ScopedViewSet,
 ):
-    """Requests to replace or remove team members. Deleting withdraws a pending request."""
+    """Base of client-request endpoints: DELETE withdraws, POST …/decide/ is the reviewer's."""
 
-    model = TeamChangeRequest
-    serializer_class = TeamChangeSerializer
     action_permissions = {"decide": "decide"}
+    decide_with: Callable[..., ClientRequest]
+    withdraw_with: Callable[..., ClientRequest]
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("agency")
+
+    def perform_destroy(self, instance: ClientRequest) -> None:
+        self.withdraw_with(instance, actor=self.actor)
+
+    @extend_schema(request=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        """The client reviewer approves (the change takes effect) or rejects the request."""
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        change = self.decide_with(
+            self.get_object(),
+            actor=self.actor,
+            approve=decision.validated_data["approve"],
+            comment=decision.validated_data["comment"],
+        )
+        return Response(self.get_serializer(change).data)
+
+
+class TeamChangeSerializer(ClientRequestSerializer):
+    class Meta:
+        model = TeamChangeRequest
+        fields = [*REQUEST_FIELDS, "kind", "outgoing", "incoming"]
+        read_only_fields = REQUEST_READ_ONLY
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        view = self.context.get("view")
+        if view is not None:
+            limit_choices(self, "outgoing", TeamMember.objects.visible_to(view.actor))
+            limit_choices(self, "incoming", _people(view.actor))
+
+
+class TeamChangeViewSet(ClientRequestViewSet):
+    """Requests to replace or remove team members. DELETE withdraws a pending request."""
+
+    model = TeamChangeRequest
+    serializer_class = TeamChangeSerializer
+    decide_with = staticmethod(actions.decide_team_change)
+    withdraw_with = staticmethod(actions.withdraw_team_change)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
@@ -277,24 +310,6 @@ class TeamChangeViewSet(
             reason=data.get("reason", ""),
             incoming=data.get("incoming"),
         )
-
-    def perform_destroy(self, instance: TeamChangeRequest) -> None:
-        actions.withdraw_team_change(instance, actor=self.actor)
-
-    @extend_schema(request=DecisionSerializer, responses=TeamChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk: str | None = None) -> Response:
-        """The client reviewer approves or rejects the request."""
-        change = self.get_object()
-        decision = DecisionSerializer(data=request.data)
-        decision.is_valid(raise_exception=True)
-        change = actions.decide_team_change(
-            change,
-            actor=self.actor,
-            approve=decision.validated_data["approve"],
-            comment=decision.validated_data["comment"],
-        )
-        return Response(self.get_serializer(change).data)
 
 
 ROUTES = [

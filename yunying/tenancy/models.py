@@ -201,30 +201,19 @@ class TeamMember(models.Model):
         return self.left_on is None
 
 
-class TeamChangeRequest(models.Model):
-    """A request to replace or remove a team member; it takes effect only on client approval."""
+class ClientRequest(models.Model):
+    """Something the agency asks and the client's reviewer approves before it takes effect.
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    The shared life cycle of team changes and account changes (seed 000: no replacing the team,
+    renaming the account or changing its password without the client's consent): pending until
+    the client's own reviewer decides, or the agency withdraws it. See ``approvals.py``.
+    """
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     client = models.ForeignKey(
-        Client,
-        on_delete=models.PROTECT,
-        related_name="team_change_requests",
-        verbose_name=_("client"),
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=TeamChangeKind.choices)
-    outgoing = models.ForeignKey(
-        TeamMember,
-        on_delete=models.PROTECT,
-        related_name="change_requests",
-        verbose_name=_("outgoing member"),
-    )
-    incoming = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("incoming person"),
+        Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
     )
     reason = models.TextField(_("reason"))
     status = models.CharField(
@@ -252,9 +241,50 @@ class TeamChangeRequest(models.Model):
     tenant_scope: ClassVar[TenantScope] = TenantScope()
 
     class Meta:
+        abstract = True
+        ordering = ["-requested_at"]
+
+    @property
+    def summary(self) -> str:
+        """What is asked, in one line of the current language."""
+        raise NotImplementedError
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ChangeRequestStatus.PENDING
+
+    @property
+    def response_deadline(self) -> ResponseDeadline:
+        """When the client should answer (agency window in working days, PRC calendar)."""
+        from yunying.tenancy.deadlines import response_deadline
+
+        return response_deadline(
+            self.requested_at, self.agency.client_response_working_days, self.status
+        )
+
+
+class TeamChangeRequest(ClientRequest):
+    """A request to replace or remove a team member; it takes effect only on client approval."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=TeamChangeKind.choices)
+    outgoing = models.ForeignKey(
+        TeamMember,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+        verbose_name=_("outgoing member"),
+    )
+    incoming = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("incoming person"),
+    )
+
+    class Meta(ClientRequest.Meta):
         verbose_name = _("team change request")
         verbose_name_plural = _("team change requests")
-        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["outgoing"],
@@ -278,12 +308,3 @@ class TeamChangeRequest(models.Model):
 
         incoming = str(self.incoming) if self.incoming is not None else None
         return describe_team_change(self.outgoing.role, str(self.outgoing.user), incoming)
-
-    @property
-    def response_deadline(self) -> ResponseDeadline:
-        """When the client should answer (agency window in working days, PRC calendar)."""
-        from yunying.tenancy.deadlines import response_deadline
-
-        return response_deadline(
-            self.requested_at, self.agency.client_response_working_days, self.status
-        )

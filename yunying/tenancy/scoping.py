@@ -158,6 +158,12 @@ class TenantQuerySet(models.QuerySet[Any]):
         return rows
 
 
+def ensure_same_agency(actor: Actor, agency_id: int | None) -> None:
+    """Defence in depth: actions never act across tenants even if a caller skipped scoping."""
+    if actor.agency_id is None or actor.agency_id != agency_id:
+        raise PermissionDenied(_("This belongs to another agency."))
+
+
 M = TypeVar("M", bound=models.Model)
 
 

@@ -23,12 +23,12 @@ from .forms import (
     AgencyRegistrationForm,
     AgencySettingsForm,
     ClientForm,
-    DecisionForm,
     PersonForm,
     TeamChangeForm,
     TeamMemberForm,
 )
 from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember
+from .request_views import RequestPages
 from .scoping import SESSION_AGENCY_KEY, Actor, actor_for, get_visible_or_404
 
 
@@ -211,62 +211,13 @@ def team_change_request(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _team_change_page(
-    request: HttpRequest, change: TeamChangeRequest, decision_form: DecisionForm | None = None
-) -> HttpResponse:
-    actor = _actor(request)
-    pending = change.status == ChangeRequestStatus.PENDING
-    return render(
-        request,
-        "tenancy/team_change_detail.html",
-        {
-            "change": change,
-            "can_decide": pending and policy.can(actor, "tenancy.decide_teamchangerequest"),
-            "can_withdraw": pending and policy.can(actor, "tenancy.delete_teamchangerequest"),
-            "decision_form": decision_form or DecisionForm(),
-        },
-    )
-
-
-@login_required
-def team_change_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "tenancy.view_teamchangerequest")
-    return _team_change_page(request, get_visible_or_404(TeamChangeRequest, actor, pk=pk))
-
-
-@require_POST
-@login_required
-def team_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "tenancy.decide_teamchangerequest")
-    change = get_visible_or_404(TeamChangeRequest, actor, pk=pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        ok, _result = run_action(
-            form,
-            lambda: actions.decide_team_change(
-                change,
-                actor=actor,
-                approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-            ),
-        )
-        if ok:
-            messages.success(request, _("Decision recorded."))
-            return redirect("tenancy:team_change_detail", pk=change.pk)
-    return _team_change_page(request, change, form)
-
-
-@require_POST
-@login_required
-def team_change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "tenancy.delete_teamchangerequest")
-    change = get_visible_or_404(TeamChangeRequest, actor, pk=pk)
-    try:
-        actions.withdraw_team_change(change, actor=actor)
-        messages.success(request, _("Request withdrawn."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("tenancy:team_change_detail", pk=change.pk)
+team_change_detail, team_change_decide, team_change_withdraw = RequestPages(
+    model=TeamChangeRequest,
+    template="tenancy/team_change_detail.html",
+    url_prefix="tenancy:team_change",
+    decide_action=actions.decide_team_change,
+    withdraw_action=actions.withdraw_team_change,
+).views()
 
 
 @login_required

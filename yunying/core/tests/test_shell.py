@@ -187,3 +187,10 @@ def test_console_script_runs_django_commands() -> None:
     )
     for command in ("workdays", "vault", "audit", "demo", "serve", "migrate"):
         assert command in result.stdout
+
+
+def test_models_and_migrations_agree() -> None:
+    from django.core.management import call_command
+
+    # Exits non-zero (SystemExit) when a model change has no migration.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
