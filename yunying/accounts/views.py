@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from yunying.audit.models import AuditEntry
-from yunying.core.views import ScopedListView, add_action_errors, run_action
+from yunying.core.views import ScopedListView, action_form_page, add_action_errors, run_action
 from yunying.tenancy import policy
 from yunying.tenancy.choices import ChangeRequestStatus
 from yunying.tenancy.models import Client
@@ -103,22 +103,16 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_variables()
 def account_create(request: HttpRequest) -> HttpResponse:
     actor = _require(request, "accounts.add_platformaccount")
-    initial = {"client": request.GET.get("client")}
-    form = AccountForm(request.POST or None, actor=actor, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        ok, account = run_action(form, lambda: actions.create_account(actor=actor, **data))
-        if ok:
-            messages.success(request, _("Account added."))
-            return redirect("accounts:detail", pk=account.pk)
-    return render(
+    return action_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Add an account"),
-            "intro": _("Enter what the client handed over. The password is stored encrypted."),
-        },
+        AccountForm(
+            request.POST or None, actor=actor, initial={"client": request.GET.get("client")}
+        ),
+        perform=lambda data: actions.create_account(actor=actor, **data),
+        success=_("Account added."),
+        redirect_to=account_url,
+        title=_("Add an account"),
+        intro=_("Enter what the client handed over. The password is stored encrypted."),
     )
 
 
@@ -126,24 +120,20 @@ def account_create(request: HttpRequest) -> HttpResponse:
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _require(request, "accounts.change_platformaccount")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
-    form = AccountEditForm(request.POST or None, instance=account)
-    if request.method == "POST" and form.is_valid():
-        ok, _account = run_action(
-            form, lambda: actions.update_account(account, actor=actor, **form.cleaned_data)
-        )
-        if ok:
-            messages.success(request, _("Account updated."))
-            return redirect("accounts:detail", pk=account.pk)
-    return render(
+    return action_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(account)s") % {"account": account},
-            "intro": _("The account's name can only change with the client's approval."),
-            "cancel_url": reverse("accounts:detail", args=[account.pk]),
-        },
+        AccountEditForm(request.POST or None, instance=account),
+        perform=lambda data: actions.update_account(account, actor=actor, **data),
+        success=_("Account updated."),
+        redirect_to=account_url,
+        title=_("Edit %(account)s") % {"account": account},
+        intro=_("The account's name can only change with the client's approval."),
+        cancel_url=account_url(account),
     )
+
+
+def account_url(account: PlatformAccount) -> str:
+    return reverse("accounts:detail", args=[account.pk])
 
 
 @require_POST
@@ -209,36 +199,19 @@ def credential_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def change_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _require(request, "accounts.add_accountchangerequest")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
-    form = AccountChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        ok, change = run_action(
-            form,
-            lambda: actions.request_account_change(
-                account,
-                actor=actor,
-                kind=data["kind"],
-                reason=data["reason"],
-                proposed_name=data["proposed_name"],
-                password=data["password"],
-            ),
-        )
-        if ok:
-            messages.success(request, _("Request sent to the client for approval."))
-            return redirect("accounts:change_detail", pk=change.pk)
-    return render(
+    return action_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Ask the client: change %(account)s") % {"account": account},
-            "intro": _(
-                "The agency may change an account's name or password only with the client's "
-                "approval. The change is applied when the client approves."
-            ),
-            "submit_label": _("Send for approval"),
-            "cancel_url": reverse("accounts:detail", args=[account.pk]),
-        },
+        AccountChangeForm(request.POST or None),
+        perform=lambda data: actions.request_account_change(account, actor=actor, **data),
+        success=_("Request sent to the client for approval."),
+        redirect_to=lambda change: reverse("accounts:change_detail", args=[change.pk]),
+        title=_("Ask the client: change %(account)s") % {"account": account},
+        intro=_(
+            "The agency may change an account's name or password only with the client's "
+            "approval. The change is applied when the client approves."
+        ),
+        submit_label=_("Send for approval"),
+        cancel_url=account_url(account),
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView
 
 from yunying.tenancy import policy
@@ -64,9 +65,9 @@ def add_action_errors(form: BaseForm, exc: ValidationError) -> None:
         for message in exc.messages:
             form.add_error(None, message)
         return
-    for field, messages in exc.message_dict.items():
+    for field, field_messages in exc.message_dict.items():
         target = field if field in form.fields else None
-        for message in messages:
+        for message in field_messages:
             form.add_error(target, message)
 
 
@@ -77,6 +78,25 @@ def run_action(form: BaseForm, action: Callable[[], Any]) -> tuple[bool, Any]:
     except ValidationError as exc:
         add_action_errors(form, exc)
         return False, None
+
+
+def action_form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    perform: Callable[[dict[str, Any]], Any],
+    success: str,
+    redirect_to: Callable[[Any], str],
+    **page: Any,
+) -> HttpResponse:
+    """The usual form page: a valid POST runs the action, says so and redirects to what it made;
+    anything else shows the form (``core/form_page.html``) with its errors by field."""
+    if request.method == "POST" and form.is_valid():
+        ok, result = run_action(form, lambda: perform(form.cleaned_data))
+        if ok:
+            messages.success(request, success)
+            return redirect(redirect_to(result))
+    return render(request, "core/form_page.html", {"form": form, **page})
 
 
 @login_required

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from yunying.core.views import ScopedDetailView, ScopedListView, run_action
+from yunying.core.views import ScopedDetailView, ScopedListView, action_form_page
 from yunying.workdays.services import missing_years
 
 from . import actions, policy
@@ -105,43 +106,32 @@ class ClientDetailView(ScopedDetailView):
 @login_required
 def client_create(request: HttpRequest) -> HttpResponse:
     actor = _require(request, "tenancy.add_client")
-    form = ClientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ok, client = run_action(
-            form, lambda: actions.create_client(actor=actor, **form.cleaned_data)
-        )
-        if ok:
-            messages.success(request, _("Client created."))
-            return redirect("tenancy:client_detail", pk=client.pk)
-    return render(request, "core/form_page.html", {"form": form, "title": _("New client")})
+    return action_form_page(
+        request,
+        ClientForm(request.POST or None),
+        perform=lambda data: actions.create_client(actor=actor, **data),
+        success=_("Client created."),
+        redirect_to=client_url,
+        title=_("New client"),
+    )
 
 
 @login_required
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _require(request, "tenancy.change_client")
     client = get_visible_or_404(Client, actor, pk=pk)
-    form = ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk))
-    if request.method == "POST" and form.is_valid():
-        ok, _client = run_action(
-            form, lambda: actions.update_client(client, actor=actor, **form.cleaned_data)
-        )
-        if ok:
-            messages.success(request, _("Client updated."))
-            return redirect("tenancy:client_detail", pk=client.pk)
-    return render(
+    return action_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": client.name},
-            "cancel_url": client_url(client),
-        },
+        ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk)),
+        perform=lambda data: actions.update_client(client, actor=actor, **data),
+        success=_("Client updated."),
+        redirect_to=client_url,
+        title=_("Edit %(name)s") % {"name": client.name},
+        cancel_url=client_url(client),
     )
 
 
 def client_url(client: Client) -> str:
-    from django.urls import reverse
-
     return reverse("tenancy:client_detail", args=[client.pk])
 
 
@@ -149,30 +139,14 @@ def client_url(client: Client) -> str:
 def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _require(request, "tenancy.add_teammember")
     client = get_visible_or_404(Client, actor, pk=pk)
-    form = TeamMemberForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        ok, _member = run_action(
-            form,
-            lambda: actions.add_team_member(
-                client,
-                actor=actor,
-                user=data["user"],
-                role=data["role"],
-                joined_on=data["joined_on"],
-            ),
-        )
-        if ok:
-            messages.success(request, _("Team member added."))
-            return redirect("tenancy:client_detail", pk=client.pk)
-    return render(
+    return action_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Add to the team of %(name)s") % {"name": client.name},
-            "cancel_url": client_url(client),
-        },
+        TeamMemberForm(request.POST or None, actor=actor),
+        perform=lambda data: actions.add_team_member(client, actor=actor, **data),
+        success=_("Team member added."),
+        redirect_to=lambda member: client_url(member.client),
+        title=_("Add to the team of %(name)s") % {"name": client.name},
+        cancel_url=client_url(client),
     )
 
 
@@ -180,34 +154,16 @@ def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def team_change_request(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _require(request, "tenancy.add_teamchangerequest")
     member = get_visible_or_404(TeamMember, actor, pk=pk)
-    form = TeamChangeForm(request.POST or None, actor=actor, member=member)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        ok, change = run_action(
-            form,
-            lambda: actions.request_team_change(
-                member,
-                actor=actor,
-                kind=data["kind"],
-                reason=data["reason"],
-                incoming=data["incoming"],
-            ),
-        )
-        if ok:
-            messages.success(request, _("Request sent to the client for approval."))
-            return redirect("tenancy:team_change_detail", pk=change.pk)
-    return render(
+    return action_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Change the team: %(member)s") % {"member": member},
-            "intro": _(
-                "Replacing or removing a team member takes effect only after the client approves."
-            ),
-            "submit_label": _("Send for approval"),
-            "cancel_url": client_url(member.client),
-        },
+        TeamChangeForm(request.POST or None, actor=actor, member=member),
+        perform=lambda data: actions.request_team_change(member, actor=actor, **data),
+        success=_("Request sent to the client for approval."),
+        redirect_to=lambda change: reverse("tenancy:team_change_detail", args=[change.pk]),
+        title=_("Change the team: %(member)s") % {"member": member},
+        intro=_("Replacing or removing a team member takes effect only after the client approves."),
+        submit_label=_("Send for approval"),
+        cancel_url=client_url(member.client),
     )
 
 
@@ -274,18 +230,19 @@ def people(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("password")
 @login_required
+@sensitive_variables()
 def person_add(request: HttpRequest) -> HttpResponse:
     actor = _require(request, "tenancy.add_membership")
-    form = PersonForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        ok, _membership = run_action(
-            form, lambda: actions.add_person(actor=actor, **form.cleaned_data)
-        )
-        if ok:
-            messages.success(request, _("Person added."))
-            return redirect("tenancy:people")
-    return render(request, "core/form_page.html", {"form": form, "title": _("Add a person")})
+    return action_form_page(
+        request,
+        PersonForm(request.POST or None, actor=actor),
+        perform=lambda data: actions.add_person(actor=actor, **data),
+        success=_("Person added."),
+        redirect_to=lambda membership: reverse("tenancy:people"),
+        title=_("Add a person"),
+    )
 
 
 @require_POST
@@ -327,31 +284,30 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("admin_password")
 @login_required
+@sensitive_variables()
 def agency_register(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not actor.is_operator:
         raise PermissionDenied
-    form = AgencyRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ok, _agency = run_action(
-            form, lambda: actions.register_agency(actor=actor, **form.cleaned_data)
-        )
-        if ok:
-            messages.success(request, _("Agency registered."))
-            return redirect("tenancy:agency_list")
-    return render(request, "core/form_page.html", {"form": form, "title": _("Register an agency")})
+    return action_form_page(
+        request,
+        AgencyRegistrationForm(request.POST or None),
+        perform=lambda data: actions.register_agency(actor=actor, **data),
+        success=_("Agency registered."),
+        redirect_to=lambda agency: reverse("tenancy:agency_list"),
+        title=_("Register an agency"),
+    )
 
 
 @login_required
 def agency_settings(request: HttpRequest) -> HttpResponse:
     actor = _require(request, "tenancy.change_agency")
     agency = get_visible_or_404(Agency, actor, pk=actor.agency_id)
-    form = AgencySettingsForm(request.POST or None, initial=AgencySettingsForm.initial_for(agency))
-    if request.method == "POST" and form.is_valid():
-        ok, _agency = run_action(
-            form, lambda: actions.update_agency(agency, actor=actor, **form.cleaned_data)
-        )
-        if ok:
-            messages.success(request, _("Settings saved."))
-            return redirect("tenancy:agency_settings")
-    return render(request, "core/form_page.html", {"form": form, "title": _("Agency settings")})
+    return action_form_page(
+        request,
+        AgencySettingsForm(request.POST or None, initial=AgencySettingsForm.initial_for(agency)),
+        perform=lambda data: actions.update_agency(agency, actor=actor, **data),
+        success=_("Settings saved."),
+        redirect_to=lambda agency: reverse("tenancy:agency_settings"),
+        title=_("Agency settings"),
+    )
