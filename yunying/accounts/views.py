@@ -21,7 +21,7 @@ from yunying.tenancy import policy
 from yunying.tenancy.choices import ChangeRequestStatus
 from yunying.tenancy.models import Client
 from yunying.tenancy.request_views import RequestPages
-from yunying.tenancy.scoping import Actor, actor_for, get_visible_or_404
+from yunying.tenancy.scoping import actor_for, get_visible_or_404
 
 from . import actions
 from .choices import Platform
@@ -29,16 +29,6 @@ from .forms import AccountChangeForm, AccountEditForm, AccountForm, CredentialFo
 from .models import AccountChangeRequest, Credential, PlatformAccount
 
 SECRET_FIELDS = ("password",)
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request)
-
-
-def _require(request: HttpRequest, permission: str) -> Actor:
-    actor = _actor(request)
-    policy.require(actor, permission)
-    return actor
 
 
 class AccountListView(ScopedListView):
@@ -66,7 +56,7 @@ class AccountListView(ScopedListView):
 
 
 def _detail_context(request: HttpRequest, account: PlatformAccount) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_for(request)
     credential = Credential.objects.visible_to(actor).filter(account=account).first()
     changes = AccountChangeRequest.objects.visible_to(actor).filter(account=account)
     access_log = []
@@ -93,7 +83,7 @@ def _detail_context(request: HttpRequest, account: PlatformAccount) -> dict[str,
 
 @login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "accounts.view_platformaccount")
+    actor = policy.actor_with(request, "accounts.view_platformaccount")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
     return render(request, "accounts/account_detail.html", _detail_context(request, account))
 
@@ -102,7 +92,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @sensitive_variables()
 def account_create(request: HttpRequest) -> HttpResponse:
-    actor = _require(request, "accounts.add_platformaccount")
+    actor = policy.actor_with(request, "accounts.add_platformaccount")
     return action_form_page(
         request,
         AccountForm(
@@ -118,7 +108,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "accounts.change_platformaccount")
+    actor = policy.actor_with(request, "accounts.change_platformaccount")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
     return action_form_page(
         request,
@@ -139,7 +129,7 @@ def account_url(account: PlatformAccount) -> str:
 @require_POST
 @login_required
 def account_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "accounts.change_platformaccount")
+    actor = policy.actor_with(request, "accounts.change_platformaccount")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
     actions.archive_account(account, actor=actor)
     messages.success(request, _("Account archived."))
@@ -151,7 +141,7 @@ def account_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @sensitive_variables()
 def credential_store(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "accounts.add_credential")
+    actor = policy.actor_with(request, "accounts.add_credential")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
     form = CredentialForm(request.POST)
     if form.is_valid():
@@ -173,7 +163,7 @@ def credential_store(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_variables()
 def credential_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the password once, to a permitted person who typed a reason; audited."""
-    actor = _require(request, "accounts.reveal_credential")
+    actor = policy.actor_with(request, "accounts.reveal_credential")
     credential = get_visible_or_404(Credential, actor, account_id=pk)
     form = RevealForm(request.POST)
     secret = None
@@ -197,7 +187,7 @@ def credential_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @sensitive_variables()
 def change_request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "accounts.add_accountchangerequest")
+    actor = policy.actor_with(request, "accounts.add_accountchangerequest")
     account = get_visible_or_404(PlatformAccount, actor, pk=pk)
     return action_form_page(
         request,

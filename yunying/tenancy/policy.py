@@ -7,11 +7,13 @@ says which roles may perform a verb on the rows they can see. Permission names f
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from .choices import MANAGER_ROLES, STAFF_ROLES, Role
-from .scoping import Actor
+from .scoping import Actor, actor_for
 
 ADMIN = frozenset({Role.AGENCY_ADMIN})
 MANAGERS = MANAGER_ROLES
@@ -75,3 +77,10 @@ def require(actor: Actor, permission: str) -> None:
     """Raise ``PermissionDenied`` unless the actor holds ``permission``."""
     if not can(actor, permission):
         raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def actor_with(request: Any, permission: str) -> Actor:
+    """The request's actor, after checking it holds ``permission`` (for function views)."""
+    actor = actor_for(request)
+    require(actor, permission)
+    return actor

@@ -30,17 +30,7 @@ from .forms import (
 )
 from .models import Agency, Client, Membership, TeamChangeRequest, TeamMember
 from .request_views import RequestPages
-from .scoping import SESSION_AGENCY_KEY, Actor, actor_for, get_visible_or_404
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request)
-
-
-def _require(request: HttpRequest, permission: str) -> Actor:
-    actor = _actor(request)
-    policy.require(actor, permission)
-    return actor
+from .scoping import SESSION_AGENCY_KEY, actor_for, get_visible_or_404
 
 
 class ClientListView(ScopedListView):
@@ -105,7 +95,7 @@ class ClientDetailView(ScopedDetailView):
 
 @login_required
 def client_create(request: HttpRequest) -> HttpResponse:
-    actor = _require(request, "tenancy.add_client")
+    actor = policy.actor_with(request, "tenancy.add_client")
     return action_form_page(
         request,
         ClientForm(request.POST or None),
@@ -118,7 +108,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "tenancy.change_client")
+    actor = policy.actor_with(request, "tenancy.change_client")
     client = get_visible_or_404(Client, actor, pk=pk)
     return action_form_page(
         request,
@@ -137,7 +127,7 @@ def client_url(client: Client) -> str:
 
 @login_required
 def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "tenancy.add_teammember")
+    actor = policy.actor_with(request, "tenancy.add_teammember")
     client = get_visible_or_404(Client, actor, pk=pk)
     return action_form_page(
         request,
@@ -152,7 +142,7 @@ def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def team_change_request(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "tenancy.add_teamchangerequest")
+    actor = policy.actor_with(request, "tenancy.add_teamchangerequest")
     member = get_visible_or_404(TeamMember, actor, pk=pk)
     return action_form_page(
         request,
@@ -179,7 +169,7 @@ team_change_detail, team_change_decide, team_change_withdraw = RequestPages(
 @login_required
 def requests_list(request: HttpRequest) -> HttpResponse:
     """Everything waiting for the client: team changes and account changes."""
-    actor = _actor(request)
+    actor = actor_for(request)
     if not (
         policy.can(actor, "tenancy.view_teamchangerequest")
         and policy.can(actor, "accounts.view_accountchangerequest")
@@ -210,7 +200,7 @@ def requests_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
-    actor = _require(request, "tenancy.view_membership")
+    actor = policy.actor_with(request, "tenancy.view_membership")
     if not actor.has_role(Role.AGENCY_ADMIN):
         raise PermissionDenied
     memberships = (
@@ -234,7 +224,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_variables()
 def person_add(request: HttpRequest) -> HttpResponse:
-    actor = _require(request, "tenancy.add_membership")
+    actor = policy.actor_with(request, "tenancy.add_membership")
     return action_form_page(
         request,
         PersonForm(request.POST or None, actor=actor),
@@ -248,7 +238,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _require(request, "tenancy.delete_membership")
+    actor = policy.actor_with(request, "tenancy.delete_membership")
     membership = get_visible_or_404(Membership, actor, pk=pk)
     try:
         actions.revoke_membership(membership, actor=actor)
@@ -263,7 +253,7 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def switch_agency(request: HttpRequest) -> HttpResponse:
     """Work in another agency the person belongs to (staff of several agencies)."""
     chosen = request.POST.get("agency", "")
-    mine = Membership.objects.filter(user=_actor(request).acting_user(), is_active=True)
+    mine = Membership.objects.filter(user=actor_for(request).acting_user(), is_active=True)
     if not chosen.isdigit() or not mine.filter(agency_id=int(chosen)).exists():
         raise PermissionDenied
     request.session[SESSION_AGENCY_KEY] = int(chosen)
@@ -273,7 +263,7 @@ def switch_agency(request: HttpRequest) -> HttpResponse:
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
     """The platform operator's list of registered agencies."""
-    if not _actor(request).is_operator:
+    if not actor_for(request).is_operator:
         raise PermissionDenied
     agencies = Agency.objects.annotate(
         client_count=Count("clients", distinct=True),
@@ -286,7 +276,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_variables()
 def agency_register(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_for(request)
     if not actor.is_operator:
         raise PermissionDenied
     return action_form_page(
@@ -301,7 +291,7 @@ def agency_register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_settings(request: HttpRequest) -> HttpResponse:
-    actor = _require(request, "tenancy.change_agency")
+    actor = policy.actor_with(request, "tenancy.change_agency")
     agency = get_visible_or_404(Agency, actor, pk=actor.agency_id)
     return action_form_page(
         request,

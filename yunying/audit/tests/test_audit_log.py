@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 
 from yunying.audit import guard
 from yunying.audit.actions import chain_name, record
-from yunying.audit.chain import GENESIS, entry_hash
+from yunying.audit.chain import GENESIS, HASHED_FIELDS, entry_hash
 from yunying.audit.models import AuditEntry, ChainHead
 from yunying.audit.verify import verify
 from yunying.tenancy.scoping import SYSTEM, Actor
@@ -60,24 +60,7 @@ def test_entries_link_each_to_the_previous_hash(entries: list[AuditEntry]) -> No
 
 def test_hash_covers_the_entry_content(entries: list[AuditEntry]) -> None:
     entry = AuditEntry.objects.get(pk=entries[2].pk)
-    fields = {
-        f: getattr(entry, f)
-        for f in (
-            "chain",
-            "seq",
-            "agency_id",
-            "client_id",
-            "actor_id",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "data",
-            "reason",
-            "created_at",
-        )
-    }
+    fields = {f: getattr(entry, f) for f in HASHED_FIELDS}
     assert entry_hash(entry.prev_hash, fields) == entry.hash
     fields["reason"] = "changed"
     assert entry_hash(entry.prev_hash, fields) != entry.hash
