@@ -8,6 +8,7 @@ nothing else has to run. In production, run gunicorn and ``celery -A yunying wor
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -52,10 +53,11 @@ class Command(BaseCommand):
                     "celery",
                     "-A",
                     "yunying",
+                    "--quiet",
                     "worker",
                     "--beat",
                     "--loglevel",
-                    "INFO",
+                    "WARNING",
                     "--concurrency",
                     "1",
                     "--schedule",
@@ -63,6 +65,7 @@ class Command(BaseCommand):
                 ]
             )
         processes = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own argv
+        self._wait_for_port(options["host"], options["port"], processes)
         self.stdout.write(self.style.SUCCESS(f"Yunying is running at http://{bind}/"))
         self.stdout.write("Press Ctrl-C to stop.")
         stopping = False
@@ -88,3 +91,13 @@ class Command(BaseCommand):
         failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
         if failed and not stopping:
             raise SystemExit(1)
+
+    @staticmethod
+    def _wait_for_port(host: str, port: int, processes: list[subprocess.Popen[bytes]]) -> None:
+        """Announce the URL only once the web server answers (or give up after a minute)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and all(p.poll() is None for p in processes):
+            with socket.socket() as probe:
+                if probe.connect_ex((host, port)) == 0:
+                    return
+            time.sleep(0.2)
