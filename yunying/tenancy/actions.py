@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from yunying.audit.actions import record
 from yunying.core.changes import apply_changes
@@ -65,6 +67,7 @@ def create_agency(*, actor: Actor, name: str, slug: str, credit_code: str = "") 
 
 
 @transaction.atomic
+@sensitive_variables("admin_password")
 def register_agency(
     *,
     actor: Actor,
@@ -77,14 +80,27 @@ def register_agency(
 ) -> Agency:
     """Register an agency together with its first admin login (operator only, all or nothing)."""
     agency = create_agency(actor=actor, name=name, slug=slug, credit_code=credit_code)
-    if User.objects.filter(username__iexact=admin_username).exists():
-        raise ValidationError({"admin_username": _("This user name is taken.")})
-    admin = User(username=admin_username, display_name=admin_display_name)
-    admin.set_password(admin_password)
-    admin.full_clean()
-    admin.save()
+    admin = _new_login(
+        admin_username, admin_password, field_prefix="admin_", display_name=admin_display_name
+    )
     appoint(admin, actor=actor, role=Role.AGENCY_ADMIN, agency=agency)
     return agency
+
+
+@sensitive_variables("password")
+def _new_login(username: str, password: str, *, field_prefix: str = "", **fields: Any) -> User:
+    """A new login with a password that passes the configured password validators."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({f"{field_prefix}username": _("This user name is taken.")})
+    user = User(username=username, **fields)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({f"{field_prefix}password": exc.messages}) from exc
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
 
 
 @transaction.atomic
@@ -168,6 +184,7 @@ def update_client(client: Client, *, actor: Actor, **changes: Any) -> Client:
 
 
 @transaction.atomic
+@sensitive_variables("password")
 def add_person(
     *,
     actor: Actor,
@@ -182,12 +199,7 @@ def add_person(
     """Create a login and its first role in the actor's agency (staff or client reviewer)."""
     policy.require(actor, "tenancy.add_membership")
     actor.home_agency()
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("This user name is taken.")})
-    user = User(username=username, display_name=display_name, phone=phone, email=email)
-    user.set_password(password)
-    user.full_clean()
-    user.save()
+    user = _new_login(username, password, display_name=display_name, phone=phone, email=email)
     membership = _grant(actor, user, role, client)
     record(
         actor=actor,

@@ -236,3 +236,15 @@ def test_form_never_echoes_a_password(world: World, login: Any) -> None:
         },
     )
     assert "Echo-Me-Not" not in response.content.decode()
+
+
+def test_weak_passwords_are_refused_by_field(world: World, api: Any) -> None:
+    before = counts()
+    response = api(world.alpha.admin).post(
+        reverse("membership-list"),
+        {"username": "weak_one", "password": "12345678", "role": "editor"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"password"}
+    assert counts() == before
