@@ -1,0 +1,103 @@
+"""Lists cost the same number of queries however many rows they show (no query per row)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from yunying.accounts import actions as account_actions
+from yunying.tenancy import actions as tenancy_actions
+from yunying.tenancy.choices import Role
+from yunying.testing import PASSWORD, World, actor
+
+pytestmark = pytest.mark.django_db
+
+API_LISTS = [
+    "client-list",
+    "membership-list",
+    "team-member-list",
+    "team-change-list",
+    "account-list",
+    "credential-list",
+    "account-change-list",
+    "audit-entry-list",
+    "notification-list",
+]
+PAGES = [
+    "tenancy:client_list",
+    "tenancy:requests",
+    "tenancy:people",
+    "accounts:list",
+    "audit:list",
+    "notify:list",
+    "core:home",
+]
+
+
+def grow(world: World, n: int = 3) -> None:
+    """More of everything a list shows: clients with accounts, logins, seats and requests."""
+    boss = actor(world.alpha.admin)
+    for i in range(n):
+        client = tenancy_actions.create_client(actor=boss, name=f"growth client {i}")
+        tenancy_actions.add_person(
+            actor=boss,
+            username=f"growth_reviewer_{i}",
+            password=PASSWORD,
+            role=Role.CLIENT_REVIEWER,
+            client=client,
+        )
+        seat = tenancy_actions.add_team_member(
+            client, actor=boss, user=world.alpha.staff[Role.EDITOR], role=Role.EDITOR
+        )
+        tenancy_actions.request_team_change(seat, actor=boss, kind="remove", reason=f"growth {i}")
+        account = account_actions.create_account(
+            actor=boss,
+            client=client,
+            platform="douyin",
+            platform_id=f"growth-{i}",
+            display_name=f"growth account {i}",
+            login=f"growth-{i}",
+            password="Growth-pass-1",
+        )
+        account_actions.request_account_change(
+            account, actor=boss, kind="rename", proposed_name=f"grown {i}", reason="growth"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _warm_calendar(monkeypatch: Any) -> None:
+    """The holiday calendar is loaded once per process and re-checked once a second; load it now
+    and keep it, so the counts below measure the list, not the cache's timing."""
+    from yunying.workdays import services
+
+    monkeypatch.setattr(services, "STAMP_CHECK_SECONDS", 3600)
+    services.get_calendar()
+
+
+def count(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", API_LISTS)
+def test_api_list_queries_do_not_grow_with_rows(world: World, api: Any, name: str) -> None:
+    client = api(world.alpha.admin)
+    url = reverse(name)
+    before = count(client, url)
+    grow(world)
+    assert count(client, url) == before
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_queries_do_not_grow_with_rows(world: World, login: Any, name: str) -> None:
+    client = login(world.alpha.admin)
+    url = reverse(name)
+    before = count(client, url)
+    grow(world)
+    assert count(client, url) == before
