@@ -23,7 +23,8 @@ from yunying.tenancy.choices import Role, TeamChangeKind
 from yunying.tenancy.models import Agency, Client, TeamMember, User
 from yunying.tenancy.scoping import build_actor
 
-DEMO_PASSWORD = "yunying-demo"  # noqa: S105 - published demo logins, printed on purpose
+# Published on purpose; it passes the password validators for every demo user name.
+DEMO_PASSWORD = "yunying-demo-2026"  # noqa: S105
 AGENCY_SLUG = "xinghuo"
 
 
