@@ -194,34 +194,3 @@ def test_models_and_migrations_agree() -> None:
 
     # Exits non-zero (SystemExit) when a model change has no migration.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
-
-
-def test_demo_has_every_role_and_a_calendar_gap(db: None) -> None:
-    from yunying.accounts.models import PlatformAccount
-    from yunying.core import demo
-    from yunying.tenancy.models import Client, Membership
-    from yunying.workdays.services import missing_years
-
-    assert demo.seed()
-    assert not demo.seed()  # a second run changes nothing
-    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
-    assert Client.objects.count() == 3
-    accounts = PlatformAccount.objects.all()
-    assert accounts.count() == 6
-    assert {a.platform for a in accounts} == {
-        "douyin",
-        "wechat_oa",
-        "wechat_channels",
-        "store",
-        "livestream",
-    }
-    gaps = {
-        a.client.name
-        for a in accounts
-        if a.certification_expires_on and missing_years([a.certification_expires_on])
-    }
-    assert gaps == {"北岭农场合作社"}
-    from django.contrib.auth import authenticate
-
-    for login in demo.logins():
-        assert authenticate(username=login.username, password=demo.DEMO_PASSWORD), login
