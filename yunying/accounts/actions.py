@@ -19,7 +19,7 @@ from yunying.tenancy import policy
 from yunying.tenancy.actions import client_reviewers
 from yunying.tenancy.approvals import record_decision, record_withdrawal
 from yunying.tenancy.choices import ChangeRequestStatus, Role
-from yunying.tenancy.models import Client, TeamMember
+from yunying.tenancy.models import Client, TeamMember, User
 from yunying.tenancy.scoping import SYSTEM, Actor, ensure_same_agency
 
 from . import vault
@@ -402,9 +402,7 @@ def remind_certification_expiry(today: date) -> int:
     return sent
 
 
-def _certification_recipients(account: PlatformAccount) -> list[Any]:
-    from yunying.tenancy.models import User
-
+def _certification_recipients(account: PlatformAccount) -> list[User]:
     return list(
         User.objects.filter(is_active=True)
         .filter(

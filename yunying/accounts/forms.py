@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yunying.core.forms import ActionModelForm
 from yunying.tenancy.models import Client
 from yunying.tenancy.scoping import Actor
 
@@ -16,7 +17,7 @@ from .models import PlatformAccount
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(ActionModelForm):
     class Meta:
         model = PlatformAccount
         fields = [
@@ -42,16 +43,9 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.visible_to(actor)  # type: ignore[attr-defined]
-        # The model's full validation runs in the action, which knows the agency.
-        self._validate_unique = False
-
-    def _post_clean(self) -> None:
-        # Skip ModelForm's instance validation: the action validates with the right agency and
-        # reports every problem by field.
-        pass
 
 
-class AccountEditForm(forms.ModelForm):
+class AccountEditForm(ActionModelForm):
     class Meta:
         model = PlatformAccount
         fields = [
@@ -62,9 +56,6 @@ class AccountEditForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"certification_expires_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class CredentialForm(forms.Form):

@@ -33,7 +33,9 @@ def home_context(actor: Actor, role: str) -> dict[str, Any]:
         "upcoming_areas": navigation(actor)[1],
     }
     if actor.agency_id is not None:
-        context["agency"] = Agency.objects.visible_to(actor).first() or _agency_name(actor)
+        # The actor's own agency, by the id the actor carries: client reviewers have no
+        # permission on the agency row itself, but its name belongs on their page.
+        context["agency"] = Agency.objects.filter(pk=actor.agency_id).first()
     builder = _BUILDERS.get(role)
     if builder is not None:
         context.update(builder(actor, today))
@@ -43,16 +45,6 @@ def home_context(actor: Actor, role: str) -> dict[str, Any]:
 def upcoming_gaps(today: date, *dates: date) -> list[int]:
     """Years without holiday data among the coming weeks and the given dates."""
     return missing_years([today, today + timedelta(days=EXPIRY_HORIZON_DAYS), *dates])
-
-
-def _agency_name(actor: Actor) -> Any:
-    # Client reviewers may not read the agency row itself; they only need its name.
-    membership = (
-        Membership.objects.filter(user=actor.user, agency_id=actor.home_agency())
-        .select_related("agency")
-        .first()
-    )
-    return membership.agency if membership else None
 
 
 def _pending_team(actor: Actor) -> Any:

@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yunying.core.forms import ActionModelForm
+
 from .choices import TEAM_ROLES, Role, TeamChangeKind
 from .models import Agency, Client, Membership, TeamMember, User
 from .scoping import Actor
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(ActionModelForm):
     class Meta:
         model = Client
         fields = ["name", "industry", "contact_name", "contact_phone", "status"]

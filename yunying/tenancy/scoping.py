@@ -99,16 +99,11 @@ def build_actor(user: Any, agency_id: int | None = None) -> Actor:
         return Actor(user=None)
     from .models import Membership
 
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True, agency__isnull=False)
-        .order_by("agency_id", "id")
-        .values_list("agency_id", "role", "client_id")
-    )
-    other_roles = frozenset(
-        Membership.objects.filter(user=user, is_active=True, agency__isnull=True).values_list(
-            "role", flat=True
-        )
-    )
+    rows = Membership.objects.filter(user=user, is_active=True).order_by("agency_id", "id")
+    every = list(rows.values_list("agency_id", "role", "client_id"))
+    memberships = [m for m in every if m[0] is not None]
+    # Roles held without an agency (association officers) count in every agency context.
+    other_roles = frozenset(role for agency, role, _ in every if agency is None)
     agencies = [m[0] for m in memberships]
     if agency_id not in agencies:
         agency_id = agencies[0] if agencies else None

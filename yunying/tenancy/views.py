@@ -112,7 +112,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_visible_or_404(Client, actor, pk=pk)
     return action_form_page(
         request,
-        ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk)),
+        ClientForm(request.POST or None, instance=client),
         perform=lambda data: actions.update_client(client, actor=actor, **data),
         success=_("Client updated."),
         redirect_to=client_url,
