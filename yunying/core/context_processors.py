@@ -24,13 +24,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 
     from yunying.tenancy.models import Agency
 
-    my_agencies = list(
-        Agency.objects.filter(memberships__user=request.user, memberships__is_active=True)
-        .distinct()
-        .order_by("name")
+    # The actor already knows its agencies; names are fetched only when there is a choice.
+    my_agencies = (
+        list(Agency.objects.filter(pk__in=actor.agency_ids).order_by("name"))
+        if len(actor.agency_ids) > 1
+        else []
     )
     return {
-        "my_agencies": my_agencies if len(my_agencies) > 1 else [],
+        "my_agencies": my_agencies,
         "nav_pages": links(pages),
         "nav_areas": links(areas),
         "unread_notifications": Notification.objects.visible_to(actor)

@@ -28,15 +28,15 @@ def notify(
 ) -> list[Notification]:
     """Tell each recipient once; with a ``dedupe_key``, a repeat call creates nothing new."""
     created = []
+    fields = {
+        "agency_id": agency_id,
+        "client_id": client_id,
+        "kind": kind,
+        "params": params,
+        "url": url,
+    }
     with transaction.atomic():
         for user in {u.pk: u for u in recipients}.values():
-            fields = {
-                "agency_id": agency_id,
-                "client_id": client_id,
-                "kind": kind,
-                "params": params,
-                "url": url,
-            }
             if dedupe_key:
                 note, is_new = Notification.objects.get_or_create(
                     recipient=user, dedupe_key=dedupe_key, defaults=fields

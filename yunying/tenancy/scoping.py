@@ -55,6 +55,8 @@ class Actor:
     client_ids: frozenset[int] | None = None
     # Platform operator (Django superuser): manages the shared calendar and users, not tenants.
     is_operator: bool = False
+    # Every agency the person belongs to (to switch between them); ``agency_id`` is one of them.
+    agency_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_staff_member(self) -> bool:
@@ -118,6 +120,7 @@ def build_actor(user: Any, agency_id: int | None = None) -> Actor:
         roles=roles,
         client_ids=client_ids,
         is_operator=bool(user.is_superuser),
+        agency_ids=frozenset(agencies),
     )
 
 

@@ -253,8 +253,7 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def switch_agency(request: HttpRequest) -> HttpResponse:
     """Work in another agency the person belongs to (staff of several agencies)."""
     chosen = request.POST.get("agency", "")
-    mine = Membership.objects.filter(user=actor_for(request).acting_user(), is_active=True)
-    if not chosen.isdigit() or not mine.filter(agency_id=int(chosen)).exists():
+    if not chosen.isdigit() or int(chosen) not in actor_for(request).agency_ids:
         raise PermissionDenied
     request.session[SESSION_AGENCY_KEY] = int(chosen)
     return redirect("core:home")
