@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "yunying.workdays",
     "yunying.accounts",
     "yunying.notify",
+    "yunying.contracts",
+    "yunying.metrics",
+    "yunying.settlement",
 ]
 
 MIDDLEWARE = [
