@@ -30,6 +30,9 @@ class Contract(models.Model):
         _("status"), max_length=16, choices=ContractStatus.choices, default=ContractStatus.DRAFT
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    # Set when the contract ends or is terminated; the reason says which clause, for termination.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=500, blank=True)
     # The dedicated team seats that serve this contract (a subset of the client's team).
     team = models.ManyToManyField(
         TeamMember, blank=True, related_name="contracts", verbose_name=_("team")
