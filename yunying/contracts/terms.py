@@ -750,7 +750,7 @@ def load_yaml(text: str) -> Terms:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark is not None else ""
+        where = f"（第 {mark.line + 1} 行）" if mark is not None else ""
         raise TermsError(
             [FieldError("", f"YAML 格式错误{where}：{getattr(exc, 'problem', exc)}")]
         ) from None

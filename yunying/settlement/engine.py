@@ -559,7 +559,11 @@ class _Context:
         fixed = self.terms.fees.fixed_monthly or ZERO
         for rule in self.terms.follower_shortfall:
             evaluation = metric_defs.evaluate("followers_net_growth", self.values[rule.account])
-            growth = evaluation.value or ZERO
+            if evaluation.value is None:
+                raise SettlementError(
+                    f"粉丝增长不足扣款（账号 {rule.account}）无法计算：{evaluation.missing}"
+                )
+            growth = evaluation.value
             shortfall = Decimal(rule.target) - growth
             if shortfall <= 0:
                 blocks = 0

@@ -49,6 +49,14 @@ def metric(day: str, account: str, code: str, value: str | int) -> MetricRow:
 OCT = Month(2026, 10)
 
 
+def growth(day: str, account: str, new: int, lost: int = 0) -> list[MetricRow]:
+    """Both sides of net growth: a month without a lost-followers row is missing data."""
+    return [
+        metric(day, account, "followers_new", new),
+        metric(day, account, "followers_lost", lost),
+    ]
+
+
 def test_the_agreed_seed_002_example_prints_exactly_the_expected_lines_and_total() -> None:
     folder = EXAMPLES / "seed-002-kpi"
     terms = load("seed-002-kpi/kpi-contract.yaml")
@@ -146,10 +154,10 @@ def test_a_tier_applies_only_when_attainment_is_strictly_above_its_threshold() -
             }
         ]
     )
-    facts = Facts(metrics=[metric("2026-10-03", "A", "followers_new", 70)])
+    facts = Facts(metrics=growth("2026-10-03", "A", 70))
     statement = settle(terms, OCT, facts)
     assert amounts(statement) == {"fixed": "2400.00", "performance:g": "0.00"}
-    facts = Facts(metrics=[metric("2026-10-03", "A", "followers_new", 71)])
+    facts = Facts(metrics=growth("2026-10-03", "A", 71))
     assert amounts(settle(terms, OCT, facts)) == {"fixed": "3000.00", "performance:g": "213.00"}
 
 
@@ -165,7 +173,7 @@ def test_at_or_below_the_lowest_threshold_nothing_is_paid() -> None:
             }
         ]
     )
-    facts = Facts(metrics=[metric("2026-10-03", "A", "followers_new", 50)])
+    facts = Facts(metrics=growth("2026-10-03", "A", 50))
     assert amounts(settle(terms, OCT, facts)) == {"fixed": "0.00", "performance:g": "0.00"}
 
 
@@ -187,7 +195,7 @@ def test_weights_change_the_overall_attainment() -> None:
             "performance_pay": "100.00",
         },
     ]
-    facts = Facts(metrics=[metric("2026-10-03", "A", "followers_new", 100)])
+    facts = Facts(metrics=growth("2026-10-03", "A", 100))
     # (3 × 1 + 1 × 0) / 4 = 0.75 > 0.70; unweighted it would be 0.5.
     assert settle(terms_with(kpis=kpis), OCT, facts).overall_attainment == D("0.75")
 
@@ -205,7 +213,7 @@ def test_each_line_is_rounded_half_up_to_the_cent() -> None:
             }
         ]
     )
-    facts = Facts(metrics=[metric("2026-10-03", "A", "followers_new", 7)])  # 0.875 × 1.00
+    facts = Facts(metrics=growth("2026-10-03", "A", 7))  # 0.875 × 1.00
     assert amounts(settle(terms, OCT, facts))["performance:g"] == "0.88"
 
 
@@ -253,7 +261,7 @@ def test_follower_shortfall_rounds_blocks_down_or_up_as_the_contract_says() -> N
                 ]
             },
         )
-        facts = Facts(metrics=[metric("2026-10-03", "A", "followers_new", 750)])
+        facts = Facts(metrics=growth("2026-10-03", "A", 750))
         return amounts(settle(terms, OCT, facts))["shortfall:A"]
 
     # shortfall 250 → floor 2 or ceil 3 blocks × 5 % × 3000
