@@ -14,7 +14,7 @@ from yunying.settlement.engine import Facts, Month, settle
 
 OCT = Month(2026, 10)
 DAYS = st.dates(min_value=OCT.start, max_value=OCT.end)
-COUNTS = st.integers(min_value=0, max_value=5000)
+COUNTS = st.integers(min_value=0, max_value=400)  # attainments spread around the tiers
 
 
 def contract(caps: tuple[Decimal, Decimal], shortfall_target: int, per_month: int) -> t.Terms:
@@ -111,7 +111,7 @@ def test_the_total_is_the_sum_of_the_rounded_lines(month: tuple[t.Terms, Facts])
     assert all(line.amount == line.amount.quantize(Decimal("0.01")) for line in statement.lines)
 
 
-@given(months(), st.sampled_from(["followers_new", "calls", "likes"]), st.integers(1, 5000), DAYS)
+@given(months(), st.sampled_from(["followers_new", "calls", "likes"]), st.integers(1, 400), DAYS)
 @settings(max_examples=300, deadline=None)
 def test_raising_a_kpis_actual_never_lowers_the_total(
     month: tuple[t.Terms, Facts], code: str, extra: int, day: dt.date
@@ -124,7 +124,7 @@ def test_raising_a_kpis_actual_never_lowers_the_total(
     assert settle(terms, OCT, raised).total >= before
 
 
-@given(months(), st.integers(1, 5000), DAYS)
+@given(months(), st.integers(1, 400), DAYS)
 @settings(max_examples=200, deadline=None)
 def test_attainment_above_the_cap_never_raises_pay(
     month: tuple[t.Terms, Facts], extra: int, day: dt.date
