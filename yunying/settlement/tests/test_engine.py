@@ -368,3 +368,39 @@ def test_one_off_fees_fall_due_in_working_days_after_signing() -> None:
     assert "2026-09-29 + 3 个工作日 = 2026-10-09" in line.formula
     # In September it is not yet due.
     assert settle(terms, Month(2026, 9), Facts(), add_working_days=cal.add_working_days).lines == ()
+
+
+def test_our_livestream_example_settles_sessions_commission_and_interest_as_worked_by_hand() -> (
+    None
+):
+    from yunying.settlement.events import parse_events_csv
+
+    folder = EXAMPLES / "livestream-commission"
+    facts = Facts(
+        metrics=parse_metrics_csv((folder / "metrics.csv").read_text("utf-8")),
+        events=parse_events_csv((folder / "events.csv").read_text("utf-8")),
+    )
+    expected = json.loads((folder / "expected.json").read_text("utf-8"))
+    statement = settle(load("livestream-commission/terms.yaml"), OCT, facts)
+    assert amounts(statement) == expected["lines"]
+    assert str(statement.total) == expected["total"]
+    # September's statement carries the first ten days of interest, not October's.
+    september = settle(load("livestream-commission/terms.yaml"), Month(2026, 9), facts)
+    assert amounts(september)["late_payment:INV-2026-0008"] == "48.00"
+
+
+def test_a_bad_events_file_names_each_row_and_column() -> None:
+    from yunying.metrics.files import FileFormatError
+    from yunying.settlement.events import parse_events_csv
+
+    text = (
+        "date,kind,account,amount,ref\n"
+        "2026-10-01,session,L,,\n"
+        "2026-10-32,session,L,,\n"
+        "2026-10-02,party,L,,\n"
+        "2026-10-03,payment_notice,,,\n"
+    )
+    with pytest.raises(FileFormatError) as caught:
+        parse_events_csv(text)
+    where = {(p.row, p.column) for p in caught.value.problems}
+    assert where == {(3, "date"), (4, "kind"), (5, "amount"), (5, "ref")}
