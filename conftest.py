@@ -87,10 +87,12 @@ def _restored_after_flush(django_db_blocker: Any) -> Iterator[None]:
     from django.apps import apps
 
     from yunying.audit import guard
+    from yunying.settlement import guard as settlement_guard
     from yunying.workdays.models import CalendarYear
 
     with django_db_blocker.unblock():
         guard.install(connection)
+        settlement_guard.install(connection)
         if not CalendarYear.objects.exists():
             import_module("yunying.workdays.migrations.0002_seed_2004_2026").seed(apps, None)
 
@@ -99,8 +101,10 @@ def _restored_after_flush(django_db_blocker: Any) -> Iterator[None]:
 def _audit_guard_lifted() -> Iterator[None]:
     yield
     from yunying.audit import guard
+    from yunying.settlement import guard as settlement_guard
 
     guard.remove(connection)
+    settlement_guard.remove(connection)
 
 
 @pytest.fixture

@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "yunying.accounts.tasks.sweep_certification_expiry",
         "schedule": crontab(hour=8, minute=0),
     },
+    # On the 1st, settle the month that just ended (idempotent: settled contracts are skipped).
+    "monthly-settlement": {
+        "task": "yunying.settlement.tasks.monthly_settlement",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
 }
 
 # --- Credential vault -----------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("yunying.audit.urls")),
     path("workdays/", include("yunying.workdays.urls")),
     path("notifications/", include("yunying.notify.urls")),
+    path("settlement/", include("yunying.settlement.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -31,6 +31,16 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "credential.reveal": _("Password revealed"),
     "vault.rotate": _("Vault re-encrypted under a new key"),
     "calendar.import": _("Holiday calendar imported"),
+    "statement.settle": _("Statement settled"),
+    "statement.run": _("Monthly settlement run"),
+    "statement.adjust": _("Statement adjusted"),
+    "statement.send": _("Statement sent to the client"),
+    "statement.approve": _("Statement approved"),
+    "statement.dispute": _("Statement disputed"),
+    "statement.correct": _("Statement corrected"),
+    "invoice.payment": _("Payment recorded"),
+    "invoice.notice": _("Written payment notice recorded"),
+    "contract_event.record": _("Contract event recorded"),
 }
 
 

@@ -49,6 +49,9 @@ PAGES = [
     NavItem("accounts", _("Accounts"), "accounts:list", ALL_STAFF | CLIENT),
     NavItem("requests", _("Approvals"), "tenancy:requests", MANAGERS | CLIENT),
     NavItem("people", _("People"), "tenancy:people", frozenset({R.AGENCY_ADMIN})),
+    NavItem(
+        "settlement", _("Settlement"), "settlement:statement_list", MANAGERS | {R.FINANCE} | CLIENT
+    ),
     NavItem("audit", _("Audit log"), "audit:list", frozenset({R.AGENCY_ADMIN}) | CLIENT),
     NavItem("calendar", _("Working days"), "workdays:calendar", ALL_STAFF | {OPERATOR}),
     NavItem("agencies", _("Agencies"), "tenancy:agency_list", frozenset({OPERATOR})),
@@ -85,14 +88,6 @@ AREAS = [
         "",
         MANAGERS | CONTENT_TEAM | CLIENT,
         _("Imported platform data, dashboards and monthly reports."),
-        is_area=True,
-    ),
-    NavItem(
-        "settlement",
-        _("Settlement"),
-        "",
-        MANAGERS | {R.FINANCE} | CLIENT,
-        _("Monthly statements with every fee explained, invoices and payments."),
         is_area=True,
     ),
     NavItem(

@@ -17,3 +17,7 @@ class NotificationKind(models.TextChoices):
     ACCOUNT_CHANGE_REQUESTED = "account_change_requested", _("Account change requested")
     # The client approved or rejected an account change.
     ACCOUNT_CHANGE_DECIDED = "account_change_decided", _("Account change decided")
+    # Finance sent a monthly statement to the client's reviewer for approval.
+    STATEMENT_SENT = "statement_sent", _("Statement to approve")
+    # The client's reviewer approved or disputed a statement.
+    STATEMENT_DECIDED = "statement_decided", _("Statement decided")

@@ -61,12 +61,26 @@ def _account_change_decided(p: dict[str, Any]) -> str:
     return _("The client rejected the change to %(account)s.") % {"account": account_label(p)}
 
 
+def _statement_sent(p: dict[str, Any]) -> str:
+    return _(
+        "Statement %(contract)s %(period)s (total %(total)s) waits for your approval by %(due)s."
+    ) % p
+
+
+def _statement_decided(p: dict[str, Any]) -> str:
+    if p["status"] == "approved":
+        return _("The client approved statement %(contract)s %(period)s.") % p
+    return _("The client disputed statement %(contract)s %(period)s.") % p
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     NotificationKind.CERTIFICATION_EXPIRY: _certification_expiry,
     NotificationKind.TEAM_CHANGE_REQUESTED: _team_change_requested,
     NotificationKind.TEAM_CHANGE_DECIDED: _team_change_decided,
     NotificationKind.ACCOUNT_CHANGE_REQUESTED: _account_change_requested,
     NotificationKind.ACCOUNT_CHANGE_DECIDED: _account_change_decided,
+    NotificationKind.STATEMENT_SENT: _statement_sent,
+    NotificationKind.STATEMENT_DECIDED: _statement_decided,
 }
 
 

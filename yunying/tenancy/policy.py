@@ -56,6 +56,17 @@ RULES: dict[str, frozenset[str]] = {
     "accounts.add_accountchangerequest": MANAGERS,
     "accounts.delete_accountchangerequest": MANAGERS,
     "accounts.decide_accountchangerequest": CLIENT,
+    # Settlement: finance settles, adjusts and sends; only the client's reviewer decides.
+    "settlement.view_statement": MANAGERS | {Role.FINANCE} | CLIENT,
+    "settlement.add_statement": ADMIN | {Role.FINANCE},
+    "settlement.change_statement": ADMIN | {Role.FINANCE},
+    "settlement.decide_statement": CLIENT,
+    "settlement.view_invoice": MANAGERS | {Role.FINANCE} | CLIENT,
+    "settlement.change_invoice": ADMIN | {Role.FINANCE},
+    "settlement.add_payment": ADMIN | {Role.FINANCE},
+    # Stored facts (sessions, late check-ins, deliveries): managers and finance record them.
+    "settlement.view_contractevent": MANAGERS | {Role.FINANCE} | CLIENT,
+    "settlement.add_contractevent": MANAGERS | {Role.FINANCE},
     # Audit log: the agency admin sees the agency's, a reviewer the entries about their client.
     "audit.view_auditentry": ADMIN | CLIENT,
     # Personal notifications: everyone reads and dismisses their own.

@@ -1,0 +1,101 @@
+"""Contracts for settlement tests, built directly until the contracts app's actions exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from yunying.contracts.choices import ContractKind, ContractStatus
+from yunying.contracts.models import Contract, ContractAccount, ContractVersion
+from yunying.metrics.models import DailyMetric
+from yunying.testing import AgencySide, ClientSide
+
+OCTOBER = dt.date(2026, 10, 1)
+
+
+def terms(number: str, **extra: Any) -> dict[str, Any]:
+    """A 2026 monthly contract: 3,000 fixed, 500 per livestream session, late payment 0.05 % a
+    day from day 16 after a written notice, payment day 10, review window 3 working days."""
+    data: dict[str, Any] = {
+        "schema": "yunying.terms/1",
+        "id": number,
+        "kind": "account_operation",
+        "client": "client",
+        "agency": "agency",
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "accounts": {"A": {"platform": "wechat_oa", "name": "account A"}},
+        "fees": {"fixed_monthly": "3000.00", "per_session": "500.00"},
+        "penalties": {"late_payment": {"percent_per_day": 0.05, "from_day": 16}},
+        "windows": {"review_working_days": 3, "payment_day": 10},
+    }
+    data.update(extra)
+    return data
+
+
+KPI = {
+    "kpis": [
+        {
+            "id": "a_growth",
+            "account": "A",
+            "metric": "followers_net_growth",
+            "target": 400,
+            "performance_pay": "300.00",
+            "cap": 2.0,
+        }
+    ],
+    "settlement": {
+        "tiers": [
+            {"above": 0.70, "fixed_share": 1.0, "performance": True},
+            {"above": 0.50, "fixed_share": 0.8, "performance": False},
+            {"fixed_share": 0.0, "performance": False},
+        ]
+    },
+}
+
+
+def make_contract(
+    agency: AgencySide,
+    side: ClientSide,
+    number: str,
+    *,
+    status: str = ContractStatus.SIGNED,
+    **extra: Any,
+) -> Contract:
+    contract = Contract.objects.create(
+        agency=agency.agency,
+        client=side.client,
+        number=number,
+        title=f"contract {number}",
+        kind=ContractKind.ACCOUNT_OPERATION,
+        status=status,
+        signed_on=dt.date(2025, 12, 20),
+        created_by=agency.admin,
+    )
+    ContractAccount.objects.create(
+        agency=agency.agency, client=side.client, contract=contract, key="A", account=side.account
+    )
+    ContractVersion.objects.create(
+        agency=agency.agency,
+        client=side.client,
+        contract=contract,
+        number=1,
+        effective_from=dt.date(2026, 1, 1),
+        terms=terms(number, **extra),
+        created_by=agency.admin,
+    )
+    return contract
+
+
+def growth(side: ClientSide, day: dt.date, new: int, lost: int) -> None:
+    """Daily new and lost followers of the client's account."""
+    for metric, value in (("followers_new", new), ("followers_lost", lost)):
+        DailyMetric.objects.create(
+            agency_id=side.client.agency_id,
+            client=side.client,
+            account=side.account,
+            date=day,
+            metric=metric,
+            value=Decimal(value),
+            source="manual",
+        )
