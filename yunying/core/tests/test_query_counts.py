@@ -26,6 +26,8 @@ API_LISTS = [
     "account-change-list",
     "audit-entry-list",
     "notification-list",
+    "statement-list",
+    "invoice-list",
 ]
 PAGES = [
     "tenancy:client_list",
@@ -34,6 +36,8 @@ PAGES = [
     "accounts:list",
     "audit:list",
     "notify:list",
+    "settlement:statement_list",
+    "settlement:invoice_list",
     "core:home",
 ]
 

@@ -9,7 +9,10 @@ from typing import Any
 from yunying.contracts.choices import ContractKind, ContractStatus
 from yunying.contracts.models import Contract, ContractAccount, ContractVersion
 from yunying.metrics.models import DailyMetric
-from yunying.testing import AgencySide, ClientSide
+from yunying.settlement.choices import StatementStatus
+from yunying.settlement.models import Invoice, Statement
+from yunying.tenancy.choices import Role
+from yunying.testing import AgencySide, ClientSide, World, actor
 
 OCTOBER = dt.date(2026, 10, 1)
 
@@ -99,3 +102,30 @@ def growth(side: ClientSide, day: dt.date, new: int, lost: int) -> None:
             value=Decimal(value),
             source="manual",
         )
+
+
+def sample_statement(world: World, index: int = 0, *, prefix: str = "ISO") -> Statement:
+    """A statement of alpha's client ``index`` sent for approval (made once per test)."""
+    from yunying.settlement import actions
+    from yunying.settlement.engine import Month
+
+    side = world.alpha.clients[index]
+    number = f"{prefix}-{'a1' if index == 0 else 'a2'}"
+    existing = Statement.objects.filter(contract__number=number).first()
+    if existing is not None:
+        return existing
+    contract = make_contract(world.alpha, side, number)
+    finance = actor(world.alpha.staff[Role.FINANCE])
+    statement = actions.settle_contract(actor=finance, contract=contract, month=Month(2026, 10))
+    return actions.send_statement(actor=finance, statement=statement)
+
+
+def sample_invoice(world: World, index: int = 0) -> Invoice:
+    """The invoice of an approved statement of alpha's client ``index``."""
+    from yunying.settlement import actions
+
+    statement = sample_statement(world, index, prefix="PAY")
+    if statement.status == StatementStatus.SENT:
+        reviewer = actor(world.alpha.clients[index].reviewer)
+        statement = actions.approve_statement(actor=reviewer, statement=statement)
+    return Invoice.objects.get(statement=statement)

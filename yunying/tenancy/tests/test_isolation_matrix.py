@@ -22,6 +22,7 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from yunying.settlement.tests.helpers import sample_invoice, sample_statement
 from yunying.testing import World
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,28 @@ EXPOSED = [
         ui_delete=lambda o: reverse("accounts:change_withdraw", args=[o.pk]),
         viewer="reviewer",
         deleter="role:account_manager",
+    ),
+    Exposed(
+        "statement",
+        get=lambda w: sample_statement(w),
+        marker=lambda o: o.contract.number,
+        api="statement",
+        ui_list="settlement:statement_list",
+        ui_detail=lambda o: reverse("settlement:statement_detail", args=[o.pk]),
+        ui_edit=lambda o: reverse("settlement:statement_review", args=[o.pk]),
+        ui_post={"decision": "approve"},
+        viewer="reviewer",
+    ),
+    Exposed(
+        "invoice",
+        get=lambda w: sample_invoice(w),
+        marker=lambda o: o.statement.contract.number,
+        api="invoice",
+        ui_list="settlement:invoice_list",
+        ui_detail=lambda o: reverse("settlement:invoice_detail", args=[o.pk]),
+        ui_edit=lambda o: reverse("settlement:payment_create", args=[o.pk]),
+        ui_post={"amount": "1.00", "paid_on": "2026-01-05"},
+        viewer="reviewer",
     ),
     Exposed(
         "audit entry",
@@ -377,6 +400,8 @@ def test_client_reviewer_sees_own_clients_object(
             "credential": world.alpha.clients[1].credential,
             "account change request": world.alpha.clients[1].account_change,
             "audit entry": world.alpha.clients[1].audit_entry,
+            "statement": sample_statement(world, 1),
+            "invoice": sample_invoice(world, 1),
         }[spec.name]
         assert sibling.pk not in ids
     marker = spec.marker(obj)
