@@ -4,7 +4,7 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_APPS = ["tenancy", "accounts", "audit", "workdays", "notify", "settlement"]
+API_APPS = ["tenancy", "accounts", "audit", "workdays", "notify", "contracts", "settlement"]
 
 router = DefaultRouter()
 for app in API_APPS:

@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "yunying.accounts.tasks.sweep_certification_expiry",
         "schedule": crontab(hour=8, minute=0),
     },
+    "contract-reminders": {
+        "task": "yunying.contracts.tasks.send_contract_reminders",
+        "schedule": crontab(hour=8, minute=5),
+    },
     # On the 1st, settle the month that just ended (idempotent: settled contracts are skipped).
     "monthly-settlement": {
         "task": "yunying.settlement.tasks.monthly_settlement",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("yunying.tenancy.urls")),
     path("accounts/", include("yunying.accounts.urls")),
+    path("contracts/", include("yunying.contracts.urls")),
     path("audit/", include("yunying.audit.urls")),
     path("workdays/", include("yunying.workdays.urls")),
     path("notifications/", include("yunying.notify.urls")),

@@ -1,4 +1,4 @@
-"""Demo data: one agency, three clients, six accounts, staff in every role.
+"""Demo data: one agency, three clients, seven accounts, a KPI contract, staff in every role.
 
 Everything is written through the actions, so the demo also fills the audit log the way real
 use would. Dates are relative to today, except one client's store qualification, which expires
@@ -18,6 +18,7 @@ from django.utils import timezone
 from yunying.accounts import actions as account_actions
 from yunying.accounts.choices import AccountChangeKind, OfficialAccountType, Platform
 from yunying.accounts.models import Credential
+from yunying.contracts import actions as contract_actions
 from yunying.tenancy import actions as tenancy_actions
 from yunying.tenancy.choices import Role, TeamChangeKind
 from yunying.tenancy.models import Agency, Client, TeamMember, User
@@ -189,6 +190,14 @@ def _seed(today: date) -> None:
             2100,
             {"oa_type": OfficialAccountType.SUBSCRIPTION},
         ),
+        (
+            mingyuan,
+            Platform.WECHAT_OA,
+            "gh_mingyuan02",
+            "明远口腔预约",
+            900,
+            {"oa_type": OfficialAccountType.SERVICE},
+        ),
         (mingyuan, Platform.WECHAT_CHANNELS, "sphMingyuan", "明远口腔", 800, {}),
         (
             beiling,
@@ -236,3 +245,70 @@ def _seed(today: date) -> None:
         reason="突出科普定位，便于搜索。",
     )
     account_actions.remind_certification_expiry(today)
+    _kpi_contract(today, mingyuan, created, manager=build_actor(users["manager2"]))
+
+
+def _kpi_contract(today: date, client: Client, accounts: dict[str, Any], *, manager: Any) -> None:
+    """Seed 002's KPI contract (two WeChat accounts, tiers by attainment), signed, running."""
+    # Started at the beginning of the month three months ago, for a year.
+    month = today.month - 3
+    start = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    end = date(start.year + 1, start.month, 1) - timedelta(days=1)
+    a, b = accounts["gh_mingyuan01"], accounts["gh_mingyuan02"]
+    terms = {
+        "schema": "yunying.terms/1",
+        "id": f"XH-{start.year}-002",
+        "kind": "account_operation",
+        "client": client.name,
+        "agency": "星火代运营（杭州）有限公司",
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "renewal": {"notice_days": 30},
+        "accounts": {
+            "A": {"platform": "wechat_oa", "name": a.display_name},
+            "B": {"platform": "wechat_oa", "name": b.display_name},
+        },
+        "services": ["两个公众号的日常运营：选题、撰稿、排版、发布与粉丝互动", "每月运营数据报告"],
+        "fees": {"fixed_monthly": "3000.00"},
+        "kpis": [
+            {
+                "id": kpi,
+                "account": key,
+                "metric": metric,
+                "target": target,
+                "performance_pay": "300.00",
+                "cap": cap,
+            }
+            for kpi, key, metric, target, cap in [
+                ("a_growth", "A", "followers_net_growth", 400, "2.0"),
+                ("b_growth", "B", "followers_net_growth", 150, "2.0"),
+                ("a_calls", "A", "calls_per_follower", "0.005", "1.0"),
+                ("b_calls", "B", "calls_per_follower", "0.004", "1.0"),
+            ]
+        ],
+        "settlement": {
+            "tiers": [
+                {"above": "0.70", "fixed_share": "1.0", "performance": True},
+                {"above": "0.50", "fixed_share": "0.8", "performance": False},
+                {"fixed_share": "0.0", "performance": False},
+            ]
+        },
+        "penalties": {"late_payment": {"percent_per_day": "0.05", "from_day": 16}},
+        "windows": {
+            "review_working_days": 3,
+            "max_revision_rounds": 3,
+            "report_day": 5,
+            "payment_day": 10,
+        },
+        "termination": {"agency_idle_days": 7, "client_silent_working_days": 20},
+        "clauses": ["liability", "confidentiality", "content_compliance", "dispute"],
+    }
+    contract = contract_actions.create_contract(
+        actor=manager,
+        client=client,
+        number=f"XH-{start.year}-002",
+        title="明远口腔公众号代运营合同",
+        terms_data=terms,
+        account_links={"A": a, "B": b},
+        team=TeamMember.objects.filter(client=client, left_on__isnull=True),
+    )
+    contract_actions.sign_contract(contract, actor=manager, signed_on=start - timedelta(days=7))

@@ -47,6 +47,7 @@ class NavItem:
 PAGES = [
     NavItem("clients", _("Clients"), "tenancy:client_list", ALL_STAFF),
     NavItem("accounts", _("Accounts"), "accounts:list", ALL_STAFF | CLIENT),
+    NavItem("contracts", _("Contracts"), "contracts:list", MANAGERS | {R.FINANCE} | CLIENT),
     NavItem("requests", _("Approvals"), "tenancy:requests", MANAGERS | CLIENT),
     NavItem("people", _("People"), "tenancy:people", frozenset({R.AGENCY_ADMIN})),
     NavItem(
@@ -58,14 +59,6 @@ PAGES = [
 ]
 
 AREAS = [
-    NavItem(
-        "contracts",
-        _("Contracts"),
-        "",
-        MANAGERS | {R.FINANCE} | CLIENT,
-        _("Contracts as structured terms: fees, quotas, KPIs, review windows, penalties."),
-        is_area=True,
-    ),
     NavItem(
         "content",
         _("Content"),

@@ -21,3 +21,5 @@ class NotificationKind(models.TextChoices):
     STATEMENT_SENT = "statement_sent", _("Statement to approve")
     # The client's reviewer approved or disputed a statement.
     STATEMENT_DECIDED = "statement_decided", _("Statement decided")
+    # A contract date is near: renewal notice, report or payment day, a one-off fee, the end.
+    CONTRACT_REMINDER = "contract_reminder", _("Contract reminder")

@@ -73,6 +73,26 @@ def _statement_decided(p: dict[str, Any]) -> str:
     return _("The client disputed statement %(contract)s %(period)s.") % p
 
 
+def _contract_reminder(p: dict[str, Any]) -> str:
+    # Params are codes and dates (contracts.reminders kinds), so the sentence follows the reader.
+    sentences = {
+        "renewal_opens": _(
+            "Contract %(number)s (%(client)s): the renewal notice period opens on %(date)s."
+        ),
+        "report_day": _(
+            "Contract %(number)s (%(client)s): the data of %(ref)s is due on %(date)s."
+        ),
+        "payment_day": _(
+            "Contract %(number)s (%(client)s): payment for %(ref)s is due on %(date)s."
+        ),
+        "one_off_due": _(
+            "Contract %(number)s (%(client)s): the one-off fee “%(ref)s” is due on %(date)s."
+        ),
+        "contract_end": _("Contract %(number)s (%(client)s) ends on %(date)s."),
+    }
+    return sentences[p["reminder"]] % p
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     NotificationKind.CERTIFICATION_EXPIRY: _certification_expiry,
     NotificationKind.TEAM_CHANGE_REQUESTED: _team_change_requested,
@@ -81,6 +101,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     NotificationKind.ACCOUNT_CHANGE_DECIDED: _account_change_decided,
     NotificationKind.STATEMENT_SENT: _statement_sent,
     NotificationKind.STATEMENT_DECIDED: _statement_decided,
+    NotificationKind.CONTRACT_REMINDER: _contract_reminder,
 }
 
 

@@ -67,6 +67,13 @@ RULES: dict[str, frozenset[str]] = {
     # Stored facts (sessions, late check-ins, deliveries): managers and finance record them.
     "settlement.view_contractevent": MANAGERS | {Role.FINANCE} | CLIENT,
     "settlement.add_contractevent": MANAGERS | {Role.FINANCE},
+    # Contracts: managers write and sign them; finance reads; a reviewer reads their client's.
+    "contracts.view_contract": MANAGERS | {Role.FINANCE} | CLIENT,
+    "contracts.add_contract": MANAGERS,
+    "contracts.change_contract": MANAGERS,
+    "contracts.sign_contract": MANAGERS,
+    "contracts.amend_contract": MANAGERS,
+    "contracts.end_contract": MANAGERS,
     # Audit log: the agency admin sees the agency's, a reviewer the entries about their client.
     "audit.view_auditentry": ADMIN | CLIENT,
     # Personal notifications: everyone reads and dismisses their own.

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yunying.accounts import actions as account_actions
+from yunying.contracts.tests.helpers import contract_for, world_contract
 from yunying.tenancy import actions as tenancy_actions
 from yunying.tenancy.choices import Role
 from yunying.testing import PASSWORD, World, actor
@@ -28,12 +29,14 @@ API_LISTS = [
     "notification-list",
     "statement-list",
     "invoice-list",
+    "contract-list",
 ]
 PAGES = [
     "tenancy:client_list",
     "tenancy:requests",
     "tenancy:people",
     "accounts:list",
+    "contracts:list",
     "audit:list",
     "notify:list",
     "settlement:statement_list",
@@ -70,6 +73,13 @@ def grow(world: World, n: int = 3) -> None:
         account_actions.request_account_change(
             account, actor=boss, kind="rename", proposed_name=f"grown {i}", reason="growth"
         )
+        contract_for(account, f"growth-contract-{i}", by=boss)
+
+
+@pytest.fixture(autouse=True)
+def _one_contract(world: World) -> None:
+    """A list with no rows skips its prefetch queries; start from one contract."""
+    world_contract(world)
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from yunying.contracts.tests.helpers import world_contract
 from yunying.settlement.tests.helpers import sample_invoice, sample_statement
 from yunying.testing import World
 
@@ -174,6 +175,17 @@ EXPOSED = [
         ui_detail=lambda o: reverse("settlement:invoice_detail", args=[o.pk]),
         ui_edit=lambda o: reverse("settlement:payment_create", args=[o.pk]),
         ui_post={"amount": "1.00", "paid_on": "2026-01-05"},
+        viewer="reviewer",
+    ),
+    Exposed(
+        "contract",
+        get=lambda w: world_contract(w),
+        marker=lambda o: o.number,
+        api="contract",
+        ui_list="contracts:list",
+        ui_detail=lambda o: reverse("contracts:detail", args=[o.pk]),
+        ui_edit=lambda o: reverse("contracts:edit", args=[o.pk]),
+        ui_post={"terms_yaml": "schema: yunying.terms/1"},
         viewer="reviewer",
     ),
     Exposed(
@@ -400,6 +412,7 @@ def test_client_reviewer_sees_own_clients_object(
             "credential": world.alpha.clients[1].credential,
             "account change request": world.alpha.clients[1].account_change,
             "audit entry": world.alpha.clients[1].audit_entry,
+            "contract": world_contract(world, 1),
             "statement": sample_statement(world, 1),
             "invoice": sample_invoice(world, 1),
         }[spec.name]
