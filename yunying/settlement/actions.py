@@ -97,6 +97,7 @@ def build_statement(
     contract: Contract,
     version: ContractVersion,
     month: engine.Month,
+    terms: Terms,
     result: engine.Statement,
     statement_date: dt.date,
     created_by: User | None,
@@ -117,7 +118,7 @@ def build_statement(
         ),
         notices=list(result.notices),
         statement_date=statement_date,
-        review_working_days=_review_days(version),
+        review_working_days=terms.windows.review_working_days or DEFAULT_REVIEW_WORKING_DAYS,
         created_by=created_by,
     )
     lines = [
@@ -138,11 +139,7 @@ def build_statement(
 
 
 def _review_days(version: ContractVersion) -> int:
-    try:
-        days = version.parsed().windows.review_working_days
-    except TermsError:
-        days = None
-    return days or DEFAULT_REVIEW_WORKING_DAYS
+    return _terms(version).windows.review_working_days or DEFAULT_REVIEW_WORKING_DAYS
 
 
 def _save(statement: Statement, lines: Sequence[StatementLine]) -> Statement:
@@ -207,11 +204,13 @@ def settle_contract(
         raise ValidationError({"period": _("No version of the terms is in force in this month.")})
     facts = load_facts([contract.pk], month)[contract.pk]
     statement_date = statement_date or month.end
-    result = compute(_terms(version), month, facts, statement_date)
+    terms = _terms(version)
+    result = compute(terms, month, facts, statement_date)
     statement, lines = build_statement(
         contract=contract,
         version=version,
         month=month,
+        terms=terms,
         result=result,
         statement_date=statement_date,
         created_by=actor.user,
@@ -451,11 +450,13 @@ def correct_statement(*, actor: Actor, statement: Statement, reason: str) -> Sta
     contract = statement.contract
     version = versions_in_force([contract.pk], month).get(contract.pk, statement.version)
     facts = load_facts([contract.pk], month)[contract.pk]
-    result = compute(_terms(version), month, facts, statement.statement_date)
+    terms = _terms(version)
+    result = compute(terms, month, facts, statement.statement_date)
     correction, lines = build_statement(
         contract=contract,
         version=version,
         month=month,
+        terms=terms,
         result=result,
         statement_date=statement.statement_date,
         created_by=actor.user,

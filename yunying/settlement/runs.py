@@ -113,6 +113,7 @@ def _run_batch(
                 contract=contract,
                 version=version,
                 month=month,
+                terms=terms,
                 result=engine_result,
                 statement_date=day,
                 created_by=actor.user,
