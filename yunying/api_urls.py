@@ -4,7 +4,16 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_APPS = ["tenancy", "accounts", "audit", "workdays", "notify", "contracts", "settlement"]
+API_APPS = [
+    "tenancy",
+    "accounts",
+    "audit",
+    "workdays",
+    "notify",
+    "contracts",
+    "settlement",
+    "metrics",
+]
 
 router = DefaultRouter()
 for app in API_APPS:

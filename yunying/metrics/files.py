@@ -1,11 +1,14 @@
 """The agreed fact files: METRICS.csv (daily values) and POSTS.csv (published items).
 
-Pure: imports nothing from Django. Used by ``yunying settle`` on files and by database imports.
-Every bad cell is reported with file, row (the line number, header = 1) and column; a file with
-any problem yields no rows.
+Pure: imports nothing from Django. Used by ``yunying settle`` on files and by database imports,
+so a file accepted here fits the database columns (at most 4 decimal places, 16 integer digits).
+Every bad cell is reported with file, row (the line number in the file, header = 1) and column;
+a file with any problem yields no rows. A UTF-8 byte-order mark is accepted.
 
     METRICS.csv  date,account,metric,value
     POSTS.csv    post_id,account,published_on,kind,likes
+
+``account`` is a free key ("A", a Douyin id ...); it names the account inside the file.
 """
 
 from __future__ import annotations
@@ -16,14 +19,24 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from yunying.metrics.definitions import STORED
+from yunying.metrics.definitions import DERIVED, STORED
 
 METRICS_COLUMNS = ("date", "account", "metric", "value")
 POSTS_COLUMNS = ("post_id", "account", "published_on", "kind", "likes")
+# The storage's limits (DailyMetric.value, PostFact fields), checked here so files and the
+# database accept the same things.
+VALUE_PLACES = 4
+VALUE_INTEGER_DIGITS = 16
+MAX_ACCOUNT = 64
+MAX_POST_ID = 64
+MAX_KIND = 16
+MAX_LIKES = 2_147_483_647
 
 
 @dataclass(frozen=True)
 class MetricRow:
+    """One daily value of one stored metric for one account."""
+
     date: dt.date
     account: str
     metric: str
@@ -32,6 +45,8 @@ class MetricRow:
 
 @dataclass(frozen=True)
 class PostRow:
+    """One published item and the likes it had when the file was made."""
+
     post_id: str
     account: str
     published_on: dt.date
@@ -41,6 +56,8 @@ class PostRow:
 
 @dataclass(frozen=True)
 class Problem:
+    """One bad cell (or header column, row 1) of a file."""
+
     source: str
     row: int
     column: str
@@ -58,105 +75,148 @@ class FileFormatError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def _rows(text: str, columns: tuple[str, ...], source: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or ()]
-    problems = [Problem(source, 1, c, "缺少该列") for c in columns if c not in header]
-    problems += [Problem(source, 1, c, "未知的列") for c in header if c not in columns]
-    if problems:
-        raise FileFormatError(problems)
-    reader.fieldnames = header
-    out = []
-    for number, row in enumerate(reader, start=2):
-        if None in row:  # more cells than columns
-            raise FileFormatError([Problem(source, number, columns[-1], "单元格多于列数")])
-        out.append((number, {k: (v or "").strip() for k, v in row.items()}))
-    return out
+class _Cells:
+    """The cells of one row, recording a problem against its row and column on request."""
 
+    def __init__(self, source: str, row: int, values: dict[str, str], problems: list[Problem]):
+        self.source, self.row, self.values, self.problems = source, row, values, problems
+        self.bad = False
 
-def _date(value: str, source: str, row: int, column: str, problems: list[Problem]) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        problems.append(Problem(source, row, column, f"日期格式应为 YYYY-MM-DD：“{value}”"))
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.source, self.row, column, message))
+        self.bad = True
+
+    def text(self, column: str, max_length: int) -> str:
+        value = self.values[column]
+        if not value:
+            self.problem(column, "不能为空")
+        elif len(value) > max_length:
+            self.problem(column, f"最多 {max_length} 个字符：“{value}”")
+        return value
+
+    def date(self, column: str) -> dt.date:
+        value = self.values[column]
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.problem(column, f"日期格式应为 YYYY-MM-DD：“{value}”")
         return dt.date.min
 
 
-def _required(value: str, source: str, row: int, column: str, problems: list[Problem]) -> str:
-    if not value:
-        problems.append(Problem(source, row, column, "不能为空"))
+def _read(text: str, columns: tuple[str, ...], source: str) -> tuple[list[_Cells], list[Problem]]:
+    """The data rows of a file whose header has exactly ``columns`` (in any order), and the
+    problems found so far; the caller adds the problems of the cells to the same list.
+
+    Header problems are raised at once (nothing else can be read); a row with a wrong number of
+    cells is reported and skipped; empty rows (",,,," from spreadsheets) are skipped.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as exc:
+        raise FileFormatError([Problem(source, 1, columns[0], f"无法读取表头：{exc}")]) from None
+    problems += [Problem(source, 1, c, "缺少该列") for c in columns if c not in header]
+    problems += [Problem(source, 1, c, "未知的列") for c in header if c not in columns]
+    problems += [Problem(source, 1, c, "该列重复") for i, c in enumerate(header) if c in header[:i]]
+    if problems:
+        raise FileFormatError(problems)
+    rows: list[_Cells] = []
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(source, reader.line_num, columns[0], f"CSV 格式错误：{exc}"))
+            break
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != len(header):
+            column = header[min(len(values), len(header) - 1)]
+            message = f"这一行有 {len(values)} 个单元格，表头有 {len(header)} 列"
+            problems.append(Problem(source, reader.line_num, column, message))
+            continue
+        cells = {name: value.strip() for name, value in zip(header, values, strict=True)}
+        rows.append(_Cells(source, reader.line_num, cells, problems))
+    return rows, problems
+
+
+def _raise_if_any(problems: list[Problem]) -> None:
+    if problems:
+        raise FileFormatError(sorted(problems, key=lambda p: p.row))
+
+
+def _value(cells: _Cells) -> Decimal:
+    raw = cells.values["value"]
+    try:
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        cells.problem("value", f"不是数字：“{raw}”")
+        return Decimal(0)
+    exponent = value.as_tuple().exponent
+    if value < 0:
+        cells.problem("value", f"不能为负数：“{raw}”")
+    elif isinstance(exponent, int) and -exponent > VALUE_PLACES:
+        cells.problem("value", f"最多 {VALUE_PLACES} 位小数：“{raw}”")
+    elif value.adjusted() >= VALUE_INTEGER_DIGITS:
+        cells.problem("value", f"整数部分最多 {VALUE_INTEGER_DIGITS} 位：“{raw}”")
     return value
 
 
 def parse_metrics_csv(text: str, *, source: str = "METRICS.csv") -> list[MetricRow]:
-    problems: list[Problem] = []
+    """The rows of a METRICS.csv; every problem of the file raised at once."""
     rows: list[MetricRow] = []
     seen: dict[tuple[dt.date, str, str], int] = {}
-    for number, raw in _rows(text, METRICS_COLUMNS, source):
-        before = len(problems)
-        day = _date(raw["date"], source, number, "date", problems)
-        account = _required(raw["account"], source, number, "account", problems)
-        metric = raw["metric"]
-        if metric not in STORED:
-            problems.append(
-                Problem(
-                    source,
-                    number,
-                    "metric",
-                    f"未知指标“{metric}”，可选：{', '.join(sorted(STORED))}",
-                )
-            )
-        try:
-            value = Decimal(raw["value"])
-            if not value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.append(Problem(source, number, "value", f"不是数字：“{raw['value']}”"))
-            value = Decimal(0)
-        if value < 0:
-            problems.append(Problem(source, number, "value", f"不能为负数：“{raw['value']}”"))
-        if len(problems) > before:
+    cells_of_rows, problems = _read(text, METRICS_COLUMNS, source)
+    for cells in cells_of_rows:
+        day = cells.date("date")
+        account = cells.text("account", MAX_ACCOUNT)
+        metric = cells.values["metric"]
+        if metric in DERIVED:
+            cells.problem("metric", f"“{metric}”是计算得出的指标，不能导入")
+        elif metric not in STORED:
+            cells.problem("metric", f"未知指标“{metric}”，可选：{', '.join(sorted(STORED))}")
+        value = _value(cells)
+        if cells.bad:
             continue
         key = (day, account, metric)
         if key in seen:
-            problems.append(
-                Problem(
-                    source, number, "metric", f"与第 {seen[key]} 行重复（同一日期、账号和指标）"
-                )
-            )
+            cells.problem("metric", f"与第 {seen[key]} 行重复（同一日期、账号和指标）")
             continue
-        seen[key] = number
+        seen[key] = cells.row
         rows.append(MetricRow(day, account, metric, value))
-    if problems:
-        raise FileFormatError(problems)
+    _raise_if_any(problems)
     return rows
 
 
 def parse_posts_csv(text: str, *, source: str = "POSTS.csv") -> list[PostRow]:
-    problems: list[Problem] = []
+    """The rows of a POSTS.csv; every problem of the file raised at once."""
     rows: list[PostRow] = []
     seen: dict[tuple[str, str], int] = {}
-    for number, raw in _rows(text, POSTS_COLUMNS, source):
-        before = len(problems)
-        post_id = _required(raw["post_id"], source, number, "post_id", problems)
-        account = _required(raw["account"], source, number, "account", problems)
-        day = _date(raw["published_on"], source, number, "published_on", problems)
-        kind = _required(raw["kind"], source, number, "kind", problems)
-        likes = 0
-        try:
-            likes = int(raw["likes"])
-            if likes < 0:
-                raise ValueError
-        except ValueError:
-            problems.append(Problem(source, number, "likes", f"应为非负整数：“{raw['likes']}”"))
-        if len(problems) > before:
+    cells_of_rows, problems = _read(text, POSTS_COLUMNS, source)
+    for cells in cells_of_rows:
+        post_id = cells.text("post_id", MAX_POST_ID)
+        account = cells.text("account", MAX_ACCOUNT)
+        day = cells.date("published_on")
+        kind = cells.text("kind", MAX_KIND)
+        raw = cells.values["likes"]
+        likes = int(raw) if raw.isascii() and raw.isdigit() else -1
+        if not 0 <= likes <= MAX_LIKES:
+            cells.problem("likes", f"应为不大于 {MAX_LIKES} 的非负整数：“{raw}”")
+        if cells.bad:
             continue
         key = (account, post_id)
         if key in seen:
-            problems.append(Problem(source, number, "post_id", f"与第 {seen[key]} 行重复"))
+            cells.problem("post_id", f"与第 {seen[key]} 行重复（同一账号和作品编号）")
             continue
-        seen[key] = number
+        seen[key] = cells.row
         rows.append(PostRow(post_id, account, day, kind, likes))
-    if problems:
-        raise FileFormatError(problems)
+    _raise_if_any(problems)
     return rows

@@ -80,6 +80,12 @@ RULES: dict[str, frozenset[str]] = {
     "notify.view_notification": STAFF | CLIENT,
     "notify.change_notification": STAFF | CLIENT,
     "notify.delete_notification": STAFF | CLIENT,
+    # Stored metrics and posts: staff and the client's reviewer read; managers import and enter.
+    "metrics.view_dailymetric": STAFF | CLIENT,
+    "metrics.import_dailymetric": MANAGERS,
+    "metrics.add_dailymetric": MANAGERS,
+    "metrics.view_postfact": STAFF | CLIENT,
+    "metrics.import_postfact": MANAGERS,
 }
 
 

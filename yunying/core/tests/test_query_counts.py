@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,6 +13,9 @@ from django.urls import reverse
 
 from yunying.accounts import actions as account_actions
 from yunying.contracts.tests.helpers import contract_for, world_contract
+from yunying.metrics import actions as metrics_actions
+from yunying.metrics.files import MetricRow, PostRow
+from yunying.metrics.tests.helpers import sample_metric, sample_post
 from yunying.tenancy import actions as tenancy_actions
 from yunying.tenancy.choices import Role
 from yunying.testing import PASSWORD, World, actor
@@ -30,6 +35,8 @@ API_LISTS = [
     "statement-list",
     "invoice-list",
     "contract-list",
+    "daily-metric-list",
+    "post-fact-list",
 ]
 PAGES = [
     "tenancy:client_list",
@@ -74,12 +81,26 @@ def grow(world: World, n: int = 3) -> None:
             account, actor=boss, kind="rename", proposed_name=f"grown {i}", reason="growth"
         )
         contract_for(account, f"growth-contract-{i}", by=boss)
+        day = date(2026, 10, 1 + i)
+        metrics_actions.import_metrics(
+            actor=boss, account=account, rows=[MetricRow(day, "A", "calls", Decimal(i))]
+        )
+        metrics_actions.import_posts(
+            actor=boss, account=account, rows=[PostRow(f"growth-{i}", "A", day, "video", i)]
+        )
 
 
 @pytest.fixture(autouse=True)
 def _one_contract(world: World) -> None:
     """A list with no rows skips its prefetch queries; start from one contract."""
     world_contract(world)
+
+
+@pytest.fixture(autouse=True)
+def _one_metric_and_post(world: World) -> None:
+    """The world stores no metrics, and an empty page skips its SELECT: start from one row."""
+    sample_metric(world)
+    sample_post(world)
 
 
 @pytest.fixture(autouse=True)

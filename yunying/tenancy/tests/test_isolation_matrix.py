@@ -23,6 +23,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from yunying.contracts.tests.helpers import world_contract
+from yunying.metrics.tests.helpers import sample_metric, sample_post
 from yunying.settlement.tests.helpers import sample_invoice, sample_statement
 from yunying.testing import World
 
@@ -175,6 +176,24 @@ EXPOSED = [
         ui_detail=lambda o: reverse("settlement:invoice_detail", args=[o.pk]),
         ui_edit=lambda o: reverse("settlement:payment_create", args=[o.pk]),
         ui_post={"amount": "1.00", "paid_on": "2026-01-05"},
+        viewer="reviewer",
+    ),
+    Exposed(
+        "daily metric",
+        get=lambda w: sample_metric(w),
+        marker=lambda o: "31415926",
+        api="daily-metric",
+        ui_detail=lambda o: reverse("metrics:account", args=[o.account_id]),
+        ui_edit=lambda o: reverse("metrics:import_metrics", args=[o.account_id]),
+        viewer="reviewer",
+    ),
+    Exposed(
+        "post",
+        get=lambda w: sample_post(w),
+        marker=lambda o: o.post_id,
+        api="post-fact",
+        ui_detail=lambda o: reverse("metrics:account", args=[o.account_id]),
+        ui_edit=lambda o: reverse("metrics:import_posts", args=[o.account_id]),
         viewer="reviewer",
     ),
     Exposed(
@@ -415,6 +434,8 @@ def test_client_reviewer_sees_own_clients_object(
             "contract": world_contract(world, 1),
             "statement": sample_statement(world, 1),
             "invoice": sample_invoice(world, 1),
+            "daily metric": sample_metric(world, 1),
+            "post": sample_post(world, 1),
         }[spec.name]
         assert sibling.pk not in ids
     marker = spec.marker(obj)

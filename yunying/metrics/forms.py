@@ -1,0 +1,60 @@
+"""Upload forms of the metrics page: the file is parsed while the form is cleaned."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .files import FileFormatError, Problem, parse_metrics_csv, parse_posts_csv
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    """A CSV file; valid when it parses. ``rows`` holds the parsed rows, ``problems`` each bad
+    cell by row and column."""
+
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
+    parse: Callable[..., list[Any]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: list[Any] = []
+        self.problems: list[Problem] = []
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Save the file as CSV in UTF-8.")) from None
+        try:
+            self.rows = type(self).parse(text, source=upload.name)
+        except FileFormatError as exc:
+            self.problems = exc.problems
+            count = len(exc.problems)
+            raise forms.ValidationError(
+                ngettext(
+                    "The file has %(count)d problem; nothing was imported.",
+                    "The file has %(count)d problems; nothing was imported.",
+                    count,
+                )
+                % {"count": count}
+            ) from None
+        return upload
+
+
+class MetricsUploadForm(UploadForm):
+    prefix = "metrics"
+    parse = staticmethod(parse_metrics_csv)
+
+
+class PostsUploadForm(UploadForm):
+    prefix = "posts"
+    parse = staticmethod(parse_posts_csv)

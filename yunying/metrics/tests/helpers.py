@@ -1,0 +1,39 @@
+"""Stored facts for the test personas, made through the actions when first asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from yunying.metrics import actions
+from yunying.metrics.files import MetricRow, PostRow
+from yunying.metrics.models import DailyMetric, PostFact
+from yunying.testing import World, actor
+
+# Distinctive values, so a page or an answer that shows them shows that very row.
+MARKER_VALUES = ("31415926", "27182818")
+DAY = dt.date(2026, 10, 8)
+
+
+def sample_metric(world: World, index: int = 0) -> DailyMetric:
+    """Alpha's client ``index`` has 'calls' on 2026-10-08 with its marker value."""
+    side = world.alpha.clients[index]
+    value = Decimal(MARKER_VALUES[index])
+    actions.import_metrics(
+        actor=actor(world.alpha.admin),
+        account=side.account,
+        rows=[MetricRow(DAY, "A", "calls", value)],
+    )
+    return DailyMetric.objects.get(account=side.account, date=DAY, metric="calls")
+
+
+def sample_post(world: World, index: int = 0) -> PostFact:
+    """Alpha's client ``index`` has a post ``post-a1`` (or ``post-a2``)."""
+    side = world.alpha.clients[index]
+    post_id = f"post-a{index + 1}"
+    actions.import_posts(
+        actor=actor(world.alpha.admin),
+        account=side.account,
+        rows=[PostRow(post_id, "A", DAY, "video", 120)],
+    )
+    return PostFact.objects.get(account=side.account, post_id=post_id)

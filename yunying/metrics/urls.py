@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "metrics"
+
+urlpatterns = [
+    path("account/<int:pk>/", views.account_metrics, name="account"),
+    path("account/<int:pk>/import/metrics/", views.import_metrics, name="import_metrics"),
+    path("account/<int:pk>/import/posts/", views.import_posts, name="import_posts"),
+]
