@@ -61,8 +61,10 @@ RULES: dict[str, frozenset[str]] = {
     "settlement.add_statement": ADMIN | {Role.FINANCE},
     "settlement.change_statement": ADMIN | {Role.FINANCE},
     "settlement.decide_statement": CLIENT,
+    "settlement.view_statementline": MANAGERS | {Role.FINANCE} | CLIENT,
     "settlement.view_invoice": MANAGERS | {Role.FINANCE} | CLIENT,
     "settlement.change_invoice": ADMIN | {Role.FINANCE},
+    "settlement.view_payment": MANAGERS | {Role.FINANCE} | CLIENT,
     "settlement.add_payment": ADMIN | {Role.FINANCE},
     # Stored facts (sessions, late check-ins, deliveries): managers and finance record them.
     "settlement.view_contractevent": MANAGERS | {Role.FINANCE} | CLIENT,
