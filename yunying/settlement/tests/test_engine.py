@@ -133,7 +133,10 @@ def test_videos_below_the_likes_threshold_are_named_and_not_counted() -> None:
         PostRow("v2", "D", dt.date(2026, 8, 4), "video", 99),
         PostRow("x", "D", dt.date(2026, 7, 31), "video", 5000),  # outside the month
     ]
-    facts = Facts(metrics=[metric("2026-08-31", "D", "followers_total", 1000)], posts=posts)
+    facts = Facts(
+        metrics=[*growth("2026-08-03", "D", 2500), metric("2026-08-03", "D", "likes", 30000)],
+        posts=posts,
+    )
     line = {x.code: x for x in settle(terms, Month(2026, 8), facts).lines}["quota:D:video"]
     assert line.inputs["counted"] == "1"
     assert line.inputs["below_posts"] == "v2"
@@ -195,7 +198,7 @@ def test_weights_change_the_overall_attainment() -> None:
             "performance_pay": "100.00",
         },
     ]
-    facts = Facts(metrics=growth("2026-10-03", "A", 100))
+    facts = Facts(metrics=[*growth("2026-10-03", "A", 100), *growth("2026-10-03", "B", 0)])
     # (3 × 1 + 1 × 0) / 4 = 0.75 > 0.70; unweighted it would be 0.5.
     assert settle(terms_with(kpis=kpis), OCT, facts).overall_attainment == D("0.75")
 
@@ -234,7 +237,13 @@ def test_a_kpi_without_target_cannot_be_settled() -> None:
 
 def test_a_ratio_without_its_divisor_is_refused_not_guessed() -> None:
     terms = load("seed-002-kpi/kpi-contract.yaml")
-    facts = Facts(metrics=[metric("2026-10-03", "A", "calls", 5)])  # no followers_total
+    facts = Facts(
+        metrics=[
+            *growth("2026-10-03", "A", 400),
+            *growth("2026-10-03", "B", 150),
+            metric("2026-10-03", "A", "calls", 5),  # and no followers_total
+        ]
+    )
     with pytest.raises(SettlementError, match="a_calls"):
         settle(terms, OCT, facts)
 
