@@ -1,4 +1,4 @@
-"""Contracts for settlement tests, built directly until the contracts app's actions exist."""
+"""Contracts, facts and statements for settlement tests, made through the actions."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from yunying.contracts.choices import ContractKind, ContractStatus
-from yunying.contracts.models import Contract, ContractAccount, ContractVersion
+from yunying.contracts.choices import ContractStatus
+from yunying.contracts.models import Contract
 from yunying.metrics.models import DailyMetric
 from yunying.settlement.choices import StatementStatus
 from yunying.settlement.models import Invoice, Statement
@@ -31,6 +31,7 @@ def terms(number: str, **extra: Any) -> dict[str, Any]:
         "fees": {"fixed_monthly": "3000.00", "per_session": "500.00"},
         "penalties": {"late_payment": {"percent_per_day": 0.05, "from_day": 16}},
         "windows": {"review_working_days": 3, "payment_day": 10},
+        "clauses": ["liability"],
     }
     data.update(extra)
     return data
@@ -65,28 +66,22 @@ def make_contract(
     status: str = ContractStatus.SIGNED,
     **extra: Any,
 ) -> Contract:
-    contract = Contract.objects.create(
-        agency=agency.agency,
+    """A contract made through the contracts app's actions, signed unless ``status`` says draft."""
+    from yunying.contracts import actions as contract_actions
+
+    admin = actor(agency.admin)
+    contract = contract_actions.create_contract(
+        actor=admin,
         client=side.client,
         number=number,
         title=f"contract {number}",
-        kind=ContractKind.ACCOUNT_OPERATION,
-        status=status,
-        signed_on=dt.date(2025, 12, 20),
-        created_by=agency.admin,
+        terms_data=terms(number, **extra),
+        account_links={"A": side.account},
     )
-    ContractAccount.objects.create(
-        agency=agency.agency, client=side.client, contract=contract, key="A", account=side.account
-    )
-    ContractVersion.objects.create(
-        agency=agency.agency,
-        client=side.client,
-        contract=contract,
-        number=1,
-        effective_from=dt.date(2026, 1, 1),
-        terms=terms(number, **extra),
-        created_by=agency.admin,
-    )
+    if status == ContractStatus.SIGNED:
+        contract = contract_actions.sign_contract(
+            contract, actor=admin, signed_on=dt.date(2025, 12, 20)
+        )
     return contract
 
 
