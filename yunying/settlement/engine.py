@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -68,11 +69,12 @@ class Month:
     def of(cls, day: dt.date) -> Month:
         return cls(day.year, day.month)
 
-    @property
+    # Cached: the engine asks for every fact row (a frozen dataclass still has a __dict__).
+    @cached_property
     def start(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
@@ -341,8 +343,9 @@ class _Context:
         self.values: dict[str, dict[str, list[tuple[dt.date, Decimal]]]] = defaultdict(
             lambda: defaultdict(list)
         )
+        start, end = month.start, month.end
         for row in facts.metrics:
-            if month.contains(row.date):
+            if start <= row.date <= end:
                 self.values[row.account][row.metric].append((row.date, row.value))
         self.posts = [p for p in facts.posts if month.contains(p.published_on)]
         self.events = sorted(facts.events, key=lambda e: (e.date, e.kind, e.ref))
