@@ -130,7 +130,7 @@ def test_settling_again_supersedes_the_draft_and_keeps_its_adjustments(world: Wo
 def test_a_sent_statement_is_not_settled_again(world: World) -> None:
     statement = settled(world)
     actions.send_statement(actor=finance(world), statement=statement)
-    with pytest.raises(ValidationError, match="correct"):
+    with pytest.raises(ValidationError, match="更正"):
         actions.settle_contract(actor=finance(world), contract=statement.contract, month=OCT)
 
 
