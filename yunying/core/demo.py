@@ -1,4 +1,5 @@
-"""Demo data: one agency, three clients, seven accounts, a KPI contract, staff in every role.
+"""Demo data: one agency, three clients, seven accounts, a KPI contract with three settled
+months, staff in every role.
 
 Everything is written through the actions, so the demo also fills the audit log the way real
 use would. Dates are relative to today, except one client's store qualification, which expires
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +21,12 @@ from yunying.accounts import actions as account_actions
 from yunying.accounts.choices import AccountChangeKind, OfficialAccountType, Platform
 from yunying.accounts.models import Credential
 from yunying.contracts import actions as contract_actions
+from yunying.contracts.models import Contract
+from yunying.metrics import actions as metric_actions
+from yunying.metrics.files import MetricRow
+from yunying.settlement import actions as settlement_actions
+from yunying.settlement.engine import Month
+from yunying.settlement.models import Invoice
 from yunying.tenancy import actions as tenancy_actions
 from yunying.tenancy.choices import Role, TeamChangeKind
 from yunying.tenancy.models import Agency, Client, TeamMember, User
@@ -245,10 +253,19 @@ def _seed(today: date) -> None:
         reason="突出科普定位，便于搜索。",
     )
     account_actions.remind_certification_expiry(today)
-    _kpi_contract(today, mingyuan, created, manager=build_actor(users["manager2"]))
+    contract = _kpi_contract(today, mingyuan, created, manager=build_actor(users["manager2"]))
+    _kpi_months(
+        contract,
+        created,
+        manager=build_actor(users["manager2"]),
+        finance=build_actor(users["finance"]),
+        reviewer=build_actor(User.objects.get(username="mingyuan")),
+    )
 
 
-def _kpi_contract(today: date, client: Client, accounts: dict[str, Any], *, manager: Any) -> None:
+def _kpi_contract(
+    today: date, client: Client, accounts: dict[str, Any], *, manager: Any
+) -> Contract:
     """Seed 002's KPI contract (two WeChat accounts, tiers by attainment), signed, running."""
     # Started at the beginning of the month three months ago, for a year.
     month = today.month - 3
@@ -311,4 +328,60 @@ def _kpi_contract(today: date, client: Client, accounts: dict[str, Any], *, mana
         account_links={"A": a, "B": b},
         team=TeamMember.objects.filter(client=client, left_on__isnull=True),
     )
-    contract_actions.sign_contract(contract, actor=manager, signed_on=start - timedelta(days=7))
+    return contract_actions.sign_contract(
+        contract, actor=manager, signed_on=start - timedelta(days=7)
+    )
+
+
+# Per month of the KPI contract (oldest first): A new, A lost, A calls, B new, B lost, B calls.
+# The first lands above 70 % (fixed fee plus performance), the second between 50 % and 70 %
+# (80 % of the fixed fee), the third, last month's, is again above 70 %.
+KPI_MONTHS = [
+    (700, 100, 120, 200, 50, 20),
+    (330, 80, 60, 100, 20, 30),
+    (520, 70, 110, 170, 30, 45),
+]
+
+
+def _kpi_months(
+    contract: Contract, accounts: dict[str, Any], *, manager: Any, finance: Any, reviewer: Any
+) -> None:
+    """Three settled months: paid, approved and awaiting payment, and sent for the client."""
+    start = contract.versions.get(number=1).effective_from
+    a, b = accounts["gh_mingyuan01"], accounts["gh_mingyuan02"]
+    for index, (a_new, a_lost, a_calls, b_new, b_lost, b_calls) in enumerate(KPI_MONTHS):
+        month = Month(
+            start.year + (start.month + index - 1) // 12, (start.month + index - 1) % 12 + 1
+        )
+        first, last = month.start, month.end
+        for account, new, lost, calls, total in (
+            (a, a_new, a_lost, a_calls, 20000),
+            (b, b_new, b_lost, b_calls, 10000),
+        ):
+            rows = [
+                MetricRow(first + timedelta(days=day), "", metric, Decimal(value))
+                for day in (7, 19)
+                for metric, value in (
+                    ("followers_new", new // 2),
+                    ("followers_lost", lost // 2),
+                    ("calls", calls // 2),
+                )
+            ]
+            rows.append(MetricRow(last, "", "followers_total", Decimal(total + index * 300)))
+            metric_actions.import_metrics(actor=manager, account=account, rows=rows)
+        statement = settlement_actions.settle_contract(
+            actor=finance, contract=contract, month=month
+        )
+        statement = settlement_actions.send_statement(actor=finance, statement=statement)
+        if index == len(KPI_MONTHS) - 1:
+            continue  # waits for the client's answer on the phone page
+        statement = settlement_actions.approve_statement(actor=reviewer, statement=statement)
+        if index == 0:
+            invoice = Invoice.objects.get(statement=statement)
+            settlement_actions.record_payment(
+                actor=finance,
+                invoice=invoice,
+                amount=invoice.amount,
+                paid_on=min(invoice.due_on, timezone.localdate()),
+                reference="对公转账",
+            )

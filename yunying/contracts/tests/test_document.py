@@ -257,7 +257,7 @@ def test_kpis_are_explained_with_metric_names_targets_caps_and_tiers_in_words(
 ) -> None:
     kpis = clause_text(doc, "考核指标与结算")
     assert "粉丝净增长：每月目标 2000，绩效费¥1,000.00，达成率最高按 200% 计" in kpis
-    assert "来电量/粉丝总数：每月目标 0.005，绩效费¥500.00，达成率最高按 100% 计" in kpis
+    assert "电话量/粉丝总数：每月目标 0.005，绩效费¥500.00，达成率最高按 100% 计" in kpis
     assert "综合达成率高于 70% 的，支付全额固定服务费，并按各指标达成率支付绩效费" in kpis
     assert "综合达成率高于 50% 且不高于 70% 的，支付固定服务费的 80%，不支付绩效费" in kpis
     assert "综合达成率不高于 50% 的，固定服务费和绩效费均不支付" in kpis

@@ -34,7 +34,7 @@ def test_the_worked_example_gives_net_growth_600_and_calls_per_follower_0_006() 
 
     calls = d.evaluate("calls_per_follower", WORKED)
     assert str(calls.value) == "0.006"
-    assert calls.formula == "来电量 120 ÷ 期末粉丝总数 20000 = 0.006"
+    assert calls.formula == "电话量 120 ÷ 期末粉丝总数 20000 = 0.006"
     assert calls.inputs == {
         "calls": "120",
         "followers_total": "20000",
@@ -46,7 +46,7 @@ def test_stored_values_from_the_database_come_out_without_trailing_zeros() -> No
     rows = {"calls": [(day(1), D("70.0000")), (day(2), D("50.0000"))]}
     result = d.evaluate("calls", rows)
     assert str(result.value) == "120"
-    assert result.formula == "来电量合计 120（2 天）"
+    assert result.formula == "电话量合计 120（2 天）"
 
 
 def test_last_takes_the_value_with_the_latest_date_whatever_the_order() -> None:
@@ -107,7 +107,7 @@ def test_the_registry_has_the_agreed_codes() -> None:
     assert derived == d.DERIVED
     assert d.ALL == d.STORED | d.DERIVED
     assert {c for c in d.STORED if d.DEFINITIONS[c].kind == d.LAST} == {"followers_total"}
-    assert d.label("calls") == "来电量"
+    assert d.label("calls") == "电话量"
     assert d.DEFINITIONS["roi"].definition == "销售额 ÷ 广告投放花费"
 
 

@@ -154,7 +154,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(
-                f"{month}：新结算 {result.settled} 份，已有结算单跳过 {result.skipped} 份，"
+                f"{month}：新结算 {result.settled} 份，不在合同期内跳过 {result.skipped} 份，"
                 f"失败 {len(result.failed)} 份"
             )
             for number, reason in result.failed:
