@@ -8,7 +8,7 @@ triggers. The actions refuse these changes first; this catches anything that byp
 
 from __future__ import annotations
 
-from django.db.backends.base.base import BaseDatabaseWrapper
+from yunying.core.triggers import Guard
 
 STATEMENTS = "settlement_statement"
 LINES = "settlement_statementline"
@@ -81,21 +81,12 @@ _SQLITE_REMOVE = [
 ]
 
 
-def _statements(connection: BaseDatabaseWrapper, install: bool) -> list[str]:
-    if connection.vendor == "postgresql":
-        return _POSTGRES_INSTALL if install else _POSTGRES_REMOVE
-    if connection.vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_REMOVE
-    raise NotImplementedError(f"no approved-statement guard for {connection.vendor}")
-
-
-def install(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements(connection, install=True):
-            cursor.execute(statement)
-
-
-def remove(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements(connection, install=False):
-            cursor.execute(statement)
+GUARD = Guard(
+    "approved-statement",
+    tuple(_POSTGRES_INSTALL),
+    tuple(_POSTGRES_REMOVE),
+    tuple(_SQLITE_INSTALL),
+    tuple(_SQLITE_REMOVE),
+)
+install = GUARD.install
+remove = GUARD.remove
