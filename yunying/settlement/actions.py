@@ -168,6 +168,27 @@ def _supersede(statement: Statement) -> None:
 
 
 @transaction.atomic
+def _settle_from_facts(
+    contract: Contract,
+    version: ContractVersion,
+    month: engine.Month,
+    statement_date: dt.date,
+    actor: Actor,
+) -> tuple[Statement, list[StatementLine]]:
+    """One contract's month from its stored facts, unsaved (the callers decide what it replaces)."""
+    terms = _terms(version)
+    facts = load_facts([contract.pk], month)[contract.pk]
+    return build_statement(
+        contract=contract,
+        version=version,
+        month=month,
+        terms=terms,
+        result=compute(terms, month, facts, statement_date),
+        statement_date=statement_date,
+        created_by=actor.user,
+    )
+
+
 def settle_contract(
     *,
     actor: Actor,
@@ -202,18 +223,8 @@ def settle_contract(
     version = versions_in_force([contract.pk], month).get(contract.pk)
     if version is None:
         raise ValidationError({"period": _("No version of the terms is in force in this month.")})
-    facts = load_facts([contract.pk], month)[contract.pk]
-    statement_date = statement_date or month.end
-    terms = _terms(version)
-    result = compute(terms, month, facts, statement_date)
-    statement, lines = build_statement(
-        contract=contract,
-        version=version,
-        month=month,
-        terms=terms,
-        result=result,
-        statement_date=statement_date,
-        created_by=actor.user,
+    statement, lines = _settle_from_facts(
+        contract, version, month, statement_date or month.end, actor
     )
     carried: list[StatementLine] = []
     if live is not None:
@@ -449,17 +460,8 @@ def correct_statement(*, actor: Actor, statement: Statement, reason: str) -> Sta
     month = month_of(statement.period)
     contract = statement.contract
     version = versions_in_force([contract.pk], month).get(contract.pk, statement.version)
-    facts = load_facts([contract.pk], month)[contract.pk]
-    terms = _terms(version)
-    result = compute(terms, month, facts, statement.statement_date)
-    correction, lines = build_statement(
-        contract=contract,
-        version=version,
-        month=month,
-        terms=terms,
-        result=result,
-        statement_date=statement.statement_date,
-        created_by=actor.user,
+    correction, lines = _settle_from_facts(
+        contract, version, month, statement.statement_date, actor
     )
     correction.corrects = statement
     correction.correction_reason = reason.strip()
