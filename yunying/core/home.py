@@ -12,6 +12,8 @@ from yunying.accounts.choices import AccountStatus, Platform
 from yunying.accounts.models import AccountChangeRequest, PlatformAccount
 from yunying.audit.models import AuditEntry
 from yunying.notify.models import Notification
+from yunying.settlement.choices import UNPAID, StatementStatus
+from yunying.settlement.models import Invoice, Statement
 from yunying.tenancy.choices import ChangeRequestStatus, Role
 from yunying.tenancy.models import Agency, Client, Membership, TeamChangeRequest, TeamMember
 from yunying.tenancy.scoping import Actor
@@ -130,7 +132,18 @@ def _team_member(actor: Actor, today: Any) -> dict[str, Any]:
 
 
 def _finance(actor: Actor, today: Any) -> dict[str, Any]:
-    return {"clients": list(Client.objects.visible_to(actor).filter(status="active")[:30])}
+    # Statements finance must act on: drafts to check and send, disputes to answer.
+    to_send = Statement.objects.visible_to(actor).filter(
+        status__in=[StatementStatus.DRAFT, StatementStatus.DISPUTED]
+    )
+    unpaid = Invoice.objects.visible_to(actor).filter(status__in=UNPAID)
+    return {
+        "to_send": list(to_send.select_related("contract", "client").order_by("period")[:20]),
+        "unpaid": list(
+            unpaid.select_related("statement__contract", "client").order_by("due_on")[:20]
+        ),
+        "today": today,
+    }
 
 
 def _client_reviewer(actor: Actor, today: Any) -> dict[str, Any]:
@@ -153,6 +166,12 @@ def _client_reviewer(actor: Actor, today: Any) -> dict[str, Any]:
         ),
         "pending_accounts": list(
             _pending_accounts(actor).select_related("client", "account", "agency")
+        ),
+        "pending_statements": list(
+            Statement.objects.visible_to(actor)
+            .filter(status=StatementStatus.SENT)
+            .select_related("contract", "client", "agency")
+            .order_by("period")
         ),
         "access_log": list(access[:10]),
         "calendar_gaps": upcoming_gaps(

@@ -239,7 +239,12 @@ def _manager2_home(page: Page) -> None:
 
 
 def _finance_home(page: Page) -> None:
-    assert texts(page, "main a[href^='/clients/']") == {QINGHE, MINGYUAN, BEILING}
+    # The demo's KPI contract: nothing left to send (October waits for the client), September's
+    # invoice still open, August's paid.
+    expect(page.locator("main a[href^='/settlement/'][href$='/']", has_text="XH-")).to_have_count(0)
+    unpaid = page.locator("main li", has_text="INV-")
+    expect(unpaid).to_have_count(1)
+    expect(unpaid).to_contain_text("2400.00")
 
 
 def _operator_home(page: Page) -> None:
@@ -273,12 +278,17 @@ def _qinghe_home(page: Page) -> None:
     expect(used).to_contain_text("qinghe_tea@demo.invalid")
     for other in (MINGYUAN, BEILING, "明远", "北岭"):
         expect(page.locator("main")).not_to_contain_text(other)
+    expect(page.locator("main a[href$='/review/']")).to_have_count(0)
 
 
 def _mingyuan_home(page: Page) -> None:
     expect(page.locator("main h1")).to_have_text(MINGYUAN)
     expect(page.locator("main a[href^='/requests/team/']")).to_have_count(0)
     expect(page.locator("main a[href^='/accounts/changes/']")).to_contain_text("明远口腔健康")
+    # Last month's statement waits for this client's answer, linked to the phone page.
+    statement = page.locator("main a[href$='/review/']")
+    expect(statement).to_have_count(1)
+    expect(statement).to_contain_text("XH-")
     expect(page.locator("main")).not_to_contain_text("青禾")
 
 
