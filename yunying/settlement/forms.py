@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yunying.contracts.choices import ContractStatus
 from yunying.contracts.models import Contract
@@ -58,7 +59,7 @@ class ReviewForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("decision"),
-        choices=[("approve", _("Approve")), ("dispute", _("Dispute"))],
+        choices=[("approve", pgettext_lazy("statement", "Approve")), ("dispute", _("Dispute"))],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
