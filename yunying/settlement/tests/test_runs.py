@@ -82,3 +82,25 @@ def test_the_monthly_task_settles_the_previous_month(world: World) -> None:
         outcome = tasks.monthly_settlement.delay().get()
     assert outcome["period"] == "2026-10"
     assert outcome["settled"] == 1
+
+
+def test_the_settle_command_runs_the_month_on_the_database_and_exits_1_on_failures(
+    world: World,
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    contracts(world, 2, "CMD")
+    out = StringIO()
+    call_command("settle", "--period", "2026-10", stdout=out)
+    assert "新结算 2 份" in out.getvalue()
+    assert Statement.objects.filter(contract__number__startswith="CMD-").count() == 2
+
+    broken = {"kpis": [{**KPI["kpis"][0], "metric": "calls_per_follower", "target": 0.01}]}
+    make_contract(world.alpha, world.alpha.clients[1], "CMD-BROKEN", **broken)
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("settle", "--period", "2026-10", stdout=out)
+    assert caught.value.returncode == 1
+    assert "CMD-BROKEN" in out.getvalue()
