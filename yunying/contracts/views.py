@@ -115,6 +115,11 @@ def contract_detail(request: HttpRequest, pk: int, number: int | None = None) ->
         and policy.can(actor, "contracts.amend_contract"),
         "can_end": contract.status == ContractStatus.SIGNED
         and policy.can(actor, "contracts.end_contract"),
+        # Statements share the contract's agency and client, so the contract's visibility is
+        # theirs; the permission still decides whether the section shows.
+        "statements": list(contract.statements.order_by("-period", "-id"))
+        if policy.can(actor, "settlement.view_statement")
+        else None,
     }
     return render(request, "contracts/contract_detail.html", context)
 

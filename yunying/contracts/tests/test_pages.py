@@ -193,3 +193,17 @@ def test_the_api_lists_contracts_with_their_terms(world: World, api: Any) -> Non
     [row] = [r for r in rows if r["id"] == contract.pk]
     assert row["accounts"][0]["key"] == "A"
     assert row["versions"][0]["terms"]["id"] == "T-001"
+
+
+def test_the_detail_page_lists_the_contracts_statements_for_those_who_may_see_them(
+    world: World, login: Any
+) -> None:
+    from yunying.settlement.tests.helpers import sample_statement
+
+    statement = sample_statement(world, prefix="DET")
+    link = reverse("settlement:statement_detail", args=[statement.pk])
+    url = reverse("contracts:detail", args=[statement.contract_id])
+    for user in (world.alpha.staff[Role.FINANCE], world.alpha.clients[0].reviewer):
+        body = login(user).get(url).content.decode()
+        assert link in body
+        assert reverse("settlement:event_list", args=[statement.contract_id]) in body
