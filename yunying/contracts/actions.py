@@ -28,7 +28,7 @@ from yunying.tenancy.models import Client, TeamMember, User
 from yunying.tenancy.scoping import Actor, ensure_same_agency
 from yunying.workdays import services as workdays
 
-from . import reminders
+from . import reminders, texts
 from . import terms as terms_module
 from .choices import ContractStatus
 from .lint import blocking, lint
@@ -80,7 +80,11 @@ def _bind_accounts(
         elif account.platform != spec.platform:
             errors[field] = [
                 _("The terms say account “%(key)s” is on %(platform)s; %(account)s is not.")
-                % {"key": key, "platform": spec.platform, "account": account}
+                % {
+                    "key": key,
+                    "platform": texts.PLATFORM_LABELS.get(spec.platform, spec.platform),
+                    "account": account,
+                }
             ]
         else:
             bound[key] = account

@@ -22,6 +22,17 @@ PLATFORM_LABELS: dict[str, str | Promise] = {
     "store": gettext_lazy("E-commerce store"),
     "livestream": gettext_lazy("Livestream room"),
 }
+# Deliverable kinds the examples use; any other kind is shown as written in the terms.
+KIND_LABELS: dict[str, str | Promise] = {
+    "video": gettext_lazy("short videos"),
+    "article": gettext_lazy("articles"),
+    "image": gettext_lazy("image posts"),
+    "live": gettext_lazy("livestreams"),
+}
+ROUNDING_LABELS: dict[str, str | Promise] = {
+    "floor": gettext_lazy("only whole blocks count"),
+    "ceil": gettext_lazy("a part block counts as a whole one"),
+}
 
 
 @dataclass(frozen=True)
@@ -124,7 +135,7 @@ def _quotas(terms: Terms) -> Iterator[tuple[str, str]]:
             parts.append(
                 _("%(amount)s less per missing item") % {"amount": _yuan(q.missing_item_deduction)}
             )
-        yield f"{q.account} · {q.kind}", "；".join(parts)
+        yield f"{q.account} · {KIND_LABELS.get(q.kind, q.kind)}", "；".join(parts)
 
 
 def _kpis(terms: Terms) -> Iterator[tuple[str, str]]:
@@ -168,7 +179,7 @@ def _deductions(terms: Terms) -> Iterator[tuple[str, str]]:
                 "target": s.target,
                 "pct": _pct(s.percent_of_fixed),
                 "block": s.block,
-                "r": s.rounding,
+                "r": ROUNDING_LABELS.get(s.rounding, s.rounding),
             },
         )
 
