@@ -112,7 +112,7 @@ def test_the_bound_account_must_be_on_the_platform_the_terms_name(world: World) 
             terms_data=data,
             account_links={"A": side.account},
         )
-    assert "douyin" in messages(exc, "account_A")[0]
+    assert "抖音" in messages(exc, "account_A")[0]
 
 
 def test_contract_numbers_are_unique_in_the_agency(world: World) -> None:
