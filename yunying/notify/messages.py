@@ -62,9 +62,10 @@ def _account_change_decided(p: dict[str, Any]) -> str:
 
 
 def _statement_sent(p: dict[str, Any]) -> str:
-    return _(
-        "Statement %(contract)s %(period)s (total %(total)s) waits for your approval by %(due)s."
-    ) % p
+    return (
+        _("Statement %(contract)s %(period)s (total %(total)s) waits for your approval by %(due)s.")
+        % p
+    )
 
 
 def _statement_decided(p: dict[str, Any]) -> str:
