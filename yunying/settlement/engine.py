@@ -24,6 +24,7 @@ from typing import Any
 
 from yunying.contracts.terms import Kpi, LatePayment, Terms, Tier
 from yunying.metrics import definitions as metric_defs
+from yunying.metrics.definitions import plain
 from yunying.metrics.files import MetricRow, PostRow
 
 CENT = Decimal("0.01")
@@ -159,12 +160,6 @@ def kind_label(kind: str) -> str:
 def cents(value: Decimal) -> Decimal:
     """Round to 0.01 yuan, half up (the rule for every line)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def plain(value: Decimal) -> str:
-    """A decimal without exponent or trailing zeros: 0.006, 1.5, 20000."""
-    text = format(value.normalize(), "f")
-    return "0" if text in {"-0", ""} else text
 
 
 def ratio(value: Decimal) -> str:

@@ -216,8 +216,8 @@ def _admin_home(page: Page) -> None:
     # 3 clients, 7 accounts, 9 staff (the admin and 8 people; client reviewers are no staff),
     # 2 requests waiting: the team change at 青禾 and the rename at 明远.
     expect(page.locator("main .cards .figure")).to_have_text(["3", "7", "9", "2"])
-    # Recent activity reaches back to the manager's use of 青禾's Douyin login.
-    expect(page.locator("main li", has_text="qinghe_tea@demo.invalid").first).to_be_visible()
+    # Recent activity ends with the demo's last act: October's statement sent to 明远.
+    expect(page.locator("main li", has_text="向客户发送结算单").first).to_be_visible()
     # Only 青禾's service account expires within 60 days (北岭's store next spring).
     assert texts(page, "main table a") == {"青禾茶饮"}
 
