@@ -167,7 +167,6 @@ def _supersede(statement: Statement) -> None:
 # --- Settling ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _settle_from_facts(
     contract: Contract,
     version: ContractVersion,
@@ -189,6 +188,7 @@ def _settle_from_facts(
     )
 
 
+@transaction.atomic
 def settle_contract(
     *,
     actor: Actor,
