@@ -191,6 +191,11 @@ class _Kpi:
     inputs: dict[str, str]
 
 
+def in_period(terms: Terms, month: Month) -> bool:
+    """Whether the month overlaps the contract period (only such months can be settled)."""
+    return terms.period.start <= month.end and terms.period.end >= month.start
+
+
 def settle(
     terms: Terms,
     month: Month,
@@ -200,7 +205,7 @@ def settle(
     add_working_days: AddWorkingDays | None = None,
 ) -> Statement:
     """Settle one month of one contract. Raises ``SettlementError`` when it cannot."""
-    if month.end < terms.period.start or month.start > terms.period.end:
+    if not in_period(terms, month):
         raise SettlementError(f"{month} 不在合同期内（{terms.period.start} 至 {terms.period.end}）")
     statement_date = statement_date or month.end
     context = _Context(terms, month, facts, statement_date, add_working_days)

@@ -19,7 +19,7 @@ from yunying.audit.actions import record
 from yunying.contracts.choices import SETTLED_STATUSES
 from yunying.contracts.models import Contract, ContractVersion
 from yunying.contracts.terms import Terms, TermsError, parse_terms
-from yunying.settlement.engine import Month
+from yunying.settlement.engine import Month, in_period
 from yunying.tenancy.scoping import SYSTEM, Actor
 
 from .actions import build_statement, compute
@@ -51,10 +51,6 @@ def _candidates(month: Month) -> list[int]:
     )
 
 
-def _overlaps(terms: Terms, month: Month) -> bool:
-    return terms.period.start <= month.end and terms.period.end >= month.start
-
-
 def run_month(
     month: Month,
     *,
@@ -84,7 +80,7 @@ def _run_batch(
             )
         )
         versions = versions_in_force(ids, month)
-        in_period: list[tuple[Contract, ContractVersion, Terms]] = []
+        settleable: list[tuple[Contract, ContractVersion, Terms]] = []
         for contract in contracts:
             version = versions.get(contract.pk)
             if version is None:
@@ -95,15 +91,15 @@ def _run_batch(
             except TermsError as exc:
                 result.failed.append((contract.number, str(exc)))
                 continue
-            if not _overlaps(terms, month):
+            if not in_period(terms, month):
                 result.skipped += 1
                 continue
-            in_period.append((contract, version, terms))
-        facts = load_facts([c.pk for c, _, _ in in_period], month)
+            settleable.append((contract, version, terms))
+        facts = load_facts([c.pk for c, _, _ in settleable], month)
         statements: list[Statement] = []
         lines: list[list[StatementLine]] = []
         day = statement_date or month.end
-        for contract, version, terms in in_period:
+        for contract, version, terms in settleable:
             try:
                 engine_result = compute(terms, month, facts[contract.pk], day)
             except ValidationError as exc:
