@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "yunying.contracts",
     "yunying.metrics",
     "yunying.settlement",
+    "yunying.editorial",
 ]
 
 MIDDLEWARE = [
@@ -227,12 +228,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "yunying.contracts.tasks.send_contract_reminders",
         "schedule": crontab(hour=8, minute=5),
     },
+    # Scheduled content whose slot has come: publish through the account's publisher.
+    "publish-due-content": {
+        "task": "yunying.editorial.tasks.publish_due",
+        "schedule": crontab(minute="*"),
+    },
+    # Client reviews past their window: escalate or deem approved, per the contract.
+    "client-review-sweep": {
+        "task": "yunying.editorial.tasks.sweep_client_reviews",
+        "schedule": crontab(hour=8, minute=10),
+    },
     # On the 1st, settle the month that just ended (idempotent: settled contracts are skipped).
     "monthly-settlement": {
         "task": "yunying.settlement.tasks.monthly_settlement",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
 }
+
+# Absolute links in messages that leave the product (group-bot previews).
+YUNYING_BASE_URL = env("YUNYING_BASE_URL", "http://localhost:8000").rstrip("/")
+# The compliance gate of the editorial pipeline (the compliance app replaces the stand-in).
+EDITORIAL_CHECKER = env("YUNYING_EDITORIAL_CHECKER", "yunying.editorial.checking.BasicChecker")
 
 # --- Credential vault -----------------------------------------------------------------------
 # Comma-separated Fernet keys, newest first; or a file with one key per line.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("yunying.tenancy.urls")),
     path("accounts/", include("yunying.accounts.urls")),
     path("contracts/", include("yunying.contracts.urls")),
+    path("content/", include("yunying.editorial.urls")),
     path("metrics/", include("yunying.metrics.urls")),
     path("audit/", include("yunying.audit.urls")),
     path("workdays/", include("yunying.workdays.urls")),

@@ -57,6 +57,7 @@ CLAUSES: dict[str, str] = {
     "dispute": "争议解决",
 }
 ROUNDING = frozenset({"floor", "ceil"})
+CLIENT_SILENCE = frozenset({"escalate", "deemed_approval"})
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,9 @@ class Windows:
     max_revision_rounds: int | None = None
     report_day: int | None = None
     payment_day: int | None = None
+    # What the client's silence past the review window means: "escalate" (the account manager
+    # chases the client) or "deemed_approval" (the item counts as approved and is scheduled).
+    client_silence: str = "escalate"
 
 
 @dataclass(frozen=True)
@@ -706,9 +710,25 @@ def _penalties(r: _Reader, data: Any) -> Penalties:
 
 def _windows(r: _Reader, data: Any) -> Windows:
     raw = r.mapping(
-        data, "windows", {"review_working_days", "max_revision_rounds", "report_day", "payment_day"}
+        data,
+        "windows",
+        {
+            "review_working_days",
+            "max_revision_rounds",
+            "report_day",
+            "payment_day",
+            "client_silence",
+        },
     )
+    silence = r.text(raw.get("client_silence", "escalate"), "windows.client_silence")
+    if silence and silence not in CLIENT_SILENCE:
+        r.error(
+            "windows.client_silence",
+            f"客户逾期未答复的处理应为 escalate（提醒客户经理）或 deemed_approval（视为通过），"
+            f"而不是“{silence}”",
+        )
     return Windows(
+        client_silence=silence or "escalate",
         review_working_days=r.integer(
             raw.get("review_working_days"), "windows.review_working_days", minimum=1
         ),

@@ -47,6 +47,7 @@ class NavItem:
 PAGES = [
     NavItem("clients", _("Clients"), "tenancy:client_list", ALL_STAFF),
     NavItem("accounts", _("Accounts"), "accounts:list", ALL_STAFF | CLIENT),
+    NavItem("content", _("Content"), "editorial:item_list", MANAGERS | CONTENT_TEAM | CLIENT),
     NavItem("contracts", _("Contracts"), "contracts:list", MANAGERS | {R.FINANCE} | CLIENT),
     NavItem("requests", _("Approvals"), "tenancy:requests", MANAGERS | CLIENT),
     NavItem("people", _("People"), "tenancy:people", frozenset({R.AGENCY_ADMIN})),
@@ -59,14 +60,6 @@ PAGES = [
 ]
 
 AREAS = [
-    NavItem(
-        "content",
-        _("Content"),
-        "",
-        MANAGERS | CONTENT_TEAM | CLIENT,
-        _("The editorial pipeline from collected material to published post, with approvals."),
-        is_area=True,
-    ),
     NavItem(
         "compliance",
         _("Compliance"),

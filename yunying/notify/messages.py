@@ -94,6 +94,58 @@ def _contract_reminder(p: dict[str, Any]) -> str:
     return sentences[p["reminder"]] % p
 
 
+def _content_review_requested(p: dict[str, Any]) -> str:
+    if p.get("due"):
+        return _("“%(title)s” (%(client)s) waits for your review; please answer by %(due)s.") % p
+    return _("“%(title)s” (%(client)s) waits for your review.") % p
+
+
+def _content_returned(p: dict[str, Any]) -> str:
+    return _("“%(title)s” was returned for revision (round %(round)s): %(comment)s") % p
+
+
+def _content_over_rounds(p: dict[str, Any]) -> str:
+    return (
+        _(
+            "“%(title)s” (%(client)s) is in revision round %(round)s, past the %(max)s rounds "
+            "of the %(source)s; please talk to the client."
+        )
+        % p
+    )
+
+
+def _content_approved(p: dict[str, Any]) -> str:
+    return _("The client approved “%(title)s”; it is scheduled.") % p
+
+
+def _content_review_overdue(p: dict[str, Any]) -> str:
+    if p.get("trigger"):
+        return (
+            _(
+                "%(client)s has not answered on “%(title)s” for %(days)s working days, reaching "
+                "the contract's client-silence trigger (%(trigger)s working days)."
+            )
+            % p
+        )
+    return _("The client's review of “%(title)s” (%(client)s) was due on %(due)s.") % p
+
+
+def _content_publish_due(p: dict[str, Any]) -> str:
+    return _("“%(title)s” is due on %(account)s at %(at)s; publish it and record the link.") % p
+
+
+def _content_publish_failed(p: dict[str, Any]) -> str:
+    return _("Publishing “%(title)s” on %(account)s failed: %(error)s") % p
+
+
+def _content_withdrawn(p: dict[str, Any]) -> str:
+    return _("Published “%(title)s” (%(client)s) was withdrawn: %(comment)s") % p
+
+
+def _intake_submitted(p: dict[str, Any]) -> str:
+    return _("New content request for %(client)s: “%(title)s”.") % p
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     NotificationKind.CERTIFICATION_EXPIRY: _certification_expiry,
     NotificationKind.TEAM_CHANGE_REQUESTED: _team_change_requested,
@@ -103,6 +155,15 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     NotificationKind.STATEMENT_SENT: _statement_sent,
     NotificationKind.STATEMENT_DECIDED: _statement_decided,
     NotificationKind.CONTRACT_REMINDER: _contract_reminder,
+    NotificationKind.CONTENT_REVIEW_REQUESTED: _content_review_requested,
+    NotificationKind.CONTENT_RETURNED: _content_returned,
+    NotificationKind.CONTENT_OVER_ROUNDS: _content_over_rounds,
+    NotificationKind.CONTENT_APPROVED: _content_approved,
+    NotificationKind.CONTENT_REVIEW_OVERDUE: _content_review_overdue,
+    NotificationKind.CONTENT_PUBLISH_DUE: _content_publish_due,
+    NotificationKind.CONTENT_PUBLISH_FAILED: _content_publish_failed,
+    NotificationKind.CONTENT_WITHDRAWN: _content_withdrawn,
+    NotificationKind.INTAKE_SUBMITTED: _intake_submitted,
 }
 
 

@@ -77,6 +77,8 @@ class EventKind(models.TextChoices):
     PAYMENT_NOTICE = K.PAYMENT_NOTICE, _("Written payment notice")
     # Money received against a notice (amount; ref = the invoice number).
     PAYMENT = K.PAYMENT, _("Payment received")
+    # Published content was taken down, with who and why (ref = the content item id).
+    CONTENT_WITHDRAWN = K.CONTENT_WITHDRAWN, _("Published content withdrawn")
 
 
 # Kinds recorded through the events form; notices and payments come from the invoice pages so

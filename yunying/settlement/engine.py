@@ -46,8 +46,13 @@ class EventKind:
     DELIVERED = "delivered"  # that deliverable was handed over (same ref)
     PAYMENT_NOTICE = "payment_notice"  # written notice of an unpaid amount (amount, ref)
     PAYMENT = "payment"  # money received against a notice (amount, same ref)
+    # Published content was taken down (ref = the content item); the contracts forbid deleting
+    # published work without the client, so it is kept on the contract's record. No money line.
+    CONTENT_WITHDRAWN = "content_withdrawn"
 
-    ALL = frozenset({SESSION, LATE_CHECKIN, DELIVERY_DUE, DELIVERED, PAYMENT_NOTICE, PAYMENT})
+    ALL = frozenset(
+        {SESSION, LATE_CHECKIN, DELIVERY_DUE, DELIVERED, PAYMENT_NOTICE, PAYMENT, CONTENT_WITHDRAWN}
+    )
 
 
 @dataclass(frozen=True, order=True)

@@ -20,6 +20,8 @@ MANAGERS = MANAGER_ROLES
 STAFF = STAFF_ROLES
 CLIENT = frozenset({Role.CLIENT_REVIEWER})
 NOBODY: frozenset[str] = frozenset()
+# The content team of seed 002: copywriter, editor, supervisor.
+CONTENT = frozenset({Role.COPYWRITER, Role.EDITOR, Role.SUPERVISOR})
 
 RULES: dict[str, frozenset[str]] = {
     # The agency itself: staff read it, its admin edits it.
@@ -82,6 +84,34 @@ RULES: dict[str, frozenset[str]] = {
     "notify.view_notification": STAFF | CLIENT,
     "notify.change_notification": STAFF | CLIENT,
     "notify.delete_notification": STAFF | CLIENT,
+    # Bots of the team group chats: the agency's own channel, so no client reviewer sees them;
+    # managers set them up (the webhook is a credential) and send the test message.
+    "notify.view_groupbot": STAFF,
+    "notify.add_groupbot": MANAGERS,
+    "notify.delete_groupbot": MANAGERS,
+    "notify.test_groupbot": MANAGERS,
+    "notify.view_groupbotdelivery": STAFF,
+    # Editorial pipeline: the workflow table (editorial/workflow.py) decides each move by role;
+    # these rules say who may touch items at all.
+    "editorial.view_contentitem": STAFF | CLIENT,
+    "editorial.add_contentitem": MANAGERS | CONTENT,
+    "editorial.change_contentitem": CONTENT,
+    "editorial.schedule_contentitem": MANAGERS | CONTENT,
+    "editorial.transition_contentitem": MANAGERS | CONTENT | CLIENT,
+    "editorial.comment_contentitem": MANAGERS | CONTENT | CLIENT,
+    "editorial.publish_contentitem": CONTENT,
+    "editorial.score_contentitem": frozenset({Role.SUPERVISOR}),
+    "editorial.view_score": MANAGERS | frozenset({Role.SUPERVISOR}),
+    "editorial.change_editorialsettings": ADMIN,
+    "editorial.view_material": STAFF | CLIENT,
+    "editorial.add_material": MANAGERS | CONTENT | CLIENT,
+    "editorial.view_column": STAFF | CLIENT,
+    "editorial.change_column": MANAGERS | frozenset({Role.SUPERVISOR}),
+    "editorial.view_intakerequest": STAFF | CLIENT,
+    "editorial.add_intakerequest": STAFF | CLIENT,
+    "editorial.decide_intakerequest": MANAGERS | frozenset({Role.EDITOR, Role.SUPERVISOR}),
+    "editorial.view_publisherconfig": MANAGERS | CONTENT,
+    "editorial.change_publisherconfig": MANAGERS,
     # Stored metrics and posts: staff and the client's reviewer read; managers import and enter.
     "metrics.view_dailymetric": STAFF | CLIENT,
     "metrics.import_dailymetric": MANAGERS,

@@ -1,0 +1,1 @@
+"""Publishers: how a scheduled push reaches its platform (one class per mode)."""

@@ -1,0 +1,1 @@
+"""Pages of the editorial pipeline, one module per area; ``urls.py`` joins their ``urls`` lists."""

@@ -1,0 +1,15 @@
+"""Pages: publishing (being built)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+
+
+def placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    return HttpResponse("publishing")
+
+
+urls: list[URLPattern] = [
+    path("publishing/", placeholder, name="publishers"),
+]

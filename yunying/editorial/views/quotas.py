@@ -1,0 +1,15 @@
+"""Pages: quotas (being built)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+
+
+def placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    return HttpResponse("quotas")
+
+
+urls: list[URLPattern] = [
+    path("quotas/", placeholder, name="quotas"),
+]
