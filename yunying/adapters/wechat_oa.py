@@ -156,6 +156,36 @@ class InMemoryTokenStore:
             self._tokens[appid] = StoredToken(token=token, expires_at=expires_at)
 
 
+class CacheLike(Protocol):
+    """The part of Django's cache API a token store needs (``django.core.cache.cache`` fits)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def set(self, key: str, value: Any, timeout: float | None = ...) -> None: ...
+
+
+class CacheTokenStore:
+    """Tokens in a cache shared by worker processes, kept until WeChat's expiry.
+
+    Takes the cache as an argument so this module stays free of Django.
+    """
+
+    def __init__(self, cache: CacheLike, *, prefix: str = "wechat-oa-token") -> None:
+        self._cache = cache
+        self._prefix = prefix
+
+    def get(self, appid: str) -> StoredToken | None:
+        value = self._cache.get(f"{self._prefix}:{appid}")
+        if not (isinstance(value, tuple | list) and len(value) == 2):
+            return None
+        token, expires_at = value
+        return StoredToken(token=str(token), expires_at=float(expires_at))
+
+    def set(self, appid: str, token: str, expires_at: float) -> None:
+        timeout = max(1.0, expires_at - time.time())
+        self._cache.set(f"{self._prefix}:{appid}", (token, expires_at), timeout)
+
+
 @dataclass(frozen=True)
 class DraftArticle:
     """One article of a draft, in draft/add's terms (always article_type "news")."""

@@ -14,6 +14,7 @@ import pytest
 from yunying.adapters.tests.fake_wechat import FakeWeChat, image_bytes
 from yunying.adapters.wechat_oa import (
     ArticleFieldError,
+    CacheTokenStore,
     DraftArticle,
     InMemoryTokenStore,
     WeChatError,
@@ -102,6 +103,22 @@ def test_token_store_is_shared_by_clients_of_the_same_account(fake: FakeWeChat) 
     fake.make_client(token_store=store).upload_image(image_bytes(), "a.png")
     fake.make_client(token_store=store).upload_image(image_bytes(), "b.png")
     assert fake.token_fetches == 1
+
+
+def test_cache_token_store_shares_one_token_across_processes_through_djangos_cache(
+    fake: FakeWeChat,
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    # Two stores over one cache stand for two worker processes.
+    fake.make_client(token_store=CacheTokenStore(cache)).upload_image(image_bytes(), "a.png")
+    fake.make_client(token_store=CacheTokenStore(cache)).upload_image(image_bytes(), "b.png")
+    assert fake.token_fetches == 1
+    stored = CacheTokenStore(cache).get(fake.appid)
+    assert stored is not None
+    assert stored.expires_at > 0
+    cache.clear()
 
 
 @pytest.mark.parametrize("steer", ["expire_tokens", "invalidate_tokens"])
