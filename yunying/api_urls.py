@@ -13,6 +13,7 @@ API_APPS = [
     "contracts",
     "settlement",
     "metrics",
+    "editorial",
 ]
 
 router = DefaultRouter()

@@ -9,16 +9,17 @@ table in :mod:`yunying.editorial.workflow`; background tasks act as ``SYSTEM`` a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yunying.accounts.models import PlatformAccount
@@ -375,6 +376,11 @@ def _require_reviewer_of(actor: Actor, item: ContentItem) -> None:
         raise PermissionDenied(_("Only the client's own reviewer can decide."))
 
 
+def _in_product_language(text: Callable[[], str]) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return text()
+
+
 def _start_client_review(item: ContentItem, rules: EditorialRules) -> None:
     now = timezone.now()
     start = timezone.localdate(now)
@@ -390,7 +396,8 @@ def _start_client_review(item: ContentItem, rules: EditorialRules) -> None:
         "working_days": rules.review_working_days,
         "due": due.isoformat() if due else None,
         "missing_year": missing,
-        "source": rules.source,
+        # Stored in the product language, like the audit log's descriptions.
+        "source": _in_product_language(lambda: rules.source),
         "contract": rules.contract_number,
         "client_silence": rules.client_silence,
         "max_revision_rounds": rules.max_revision_rounds,
@@ -705,6 +712,7 @@ def score_item(
     """The supervisor scores a published item on the agency's rubric (群发后主管评分)."""
     policy.require(actor, "editorial.score_contentitem")
     ensure_same_agency(actor, item.agency_id)
+    item = ContentItem.objects.select_for_update().get(pk=item.pk)
     if item.state not in {State.PUBLISHED, State.ARCHIVED}:
         raise ValidationError(_("Only published items are scored."))
     criteria = settings_for(item.agency_id).criteria()

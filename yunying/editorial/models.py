@@ -426,6 +426,8 @@ class Publication(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=PublicationStatus.choices)
     external_id = models.CharField(_("platform job id"), max_length=128, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
+    # A failure worth trying again by itself (rate limits, network); others wait for a person.
+    retryable = models.BooleanField(_("retried automatically"), default=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

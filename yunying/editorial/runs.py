@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,14 @@ from . import actions
 from .choices import PublicationStatus, PublishMode, SilencePolicy, State
 from .models import ContentItem, Publication, PublisherConfig
 from .publishers.base import Article, Publisher, PublishOutcome, PublishStatus, Push
+
+if TYPE_CHECKING:
+    from yunying.accounts.models import PlatformAccount
+    from yunying.adapters.wechat_oa import TokenStore
+
+# A push failing with a retryable error (rate limit, network) is tried again by the next runs,
+# at most this many times in all; other failures wait for a person.
+MAX_ATTEMPTS = 5
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +90,15 @@ def publisher_for(config: PublisherConfig | None) -> Publisher:
     return WeChatOAPublisher(client)
 
 
-def _token_store():  # type: ignore[no-untyped-def]
-    """One token per AppID shared by every worker process (Django's cache)."""
+def _token_store() -> TokenStore:
+    """Tokens per AppID in Django's cache: shared by the workers when the cache is (Redis);
+    with the default per-process cache each worker holds its own stable token, which WeChat
+    allows (stable tokens do not invalidate each other)."""
+    from django.core.cache import cache
+
     from yunying.adapters.wechat_oa import CacheTokenStore
 
-    return CacheTokenStore()
+    return CacheTokenStore(cache)
 
 
 def _article(item: ContentItem) -> Article:
@@ -96,27 +109,42 @@ def _article(item: ContentItem) -> Article:
         with version.cover.file.open("rb") as handle:
             cover = handle.read()
         cover_name = version.cover.file.name.rsplit("/", 1)[-1]
+    # WeChat limits the author to 16 characters; a longer name is left out rather than cut.
+    author = item.author.display_name if item.author else ""
     return Article(
         item_id=item.pk,
         title=version.title,
         content=version.body or version.script,
-        author=str(item.author or ""),
+        author=author if len(author) <= 16 else "",
         cover=cover,
         cover_name=cover_name,
     )
 
 
+def _waits_for_a_person(item: ContentItem) -> bool:
+    """True when this scheduling's attempts are under way, or failed in a way retrying won't fix.
+
+    Only attempts since the item last entered ``scheduled`` count: an item returned, revised and
+    approved again starts afresh.
+    """
+    since = max((c.at for c in item.changes.all() if c.target == State.SCHEDULED), default=None)
+    attempts = [p for p in item.publications.all() if since is None or p.created_at >= since]
+    if any(p.status in {PublicationStatus.PENDING, PublicationStatus.MANUAL} for p in attempts):
+        return True
+    failed = [p for p in attempts if p.status == PublicationStatus.FAILED]
+    return any(not p.retryable for p in failed) or len(failed) >= MAX_ATTEMPTS
+
+
 def _pushes(now: dt.datetime) -> dict[tuple[int, dt.datetime], list[ContentItem]]:
-    """Due scheduled items per (account, slot) that have no attempt under way."""
+    """Due scheduled items per (account, slot), leaving those that wait for a person."""
     due = (
         ContentItem.objects.filter(state=State.SCHEDULED, planned_at__lte=now)
-        .exclude(publications__status__in=[PublicationStatus.PENDING, PublicationStatus.MANUAL])
-        .prefetch_related("accounts")
+        .prefetch_related("accounts", "publications", "changes")
         .order_by("planned_at", "article_slot", "pk")
     )
     pushes: dict[tuple[int, dt.datetime], list[ContentItem]] = defaultdict(list)
     for item in due:
-        if item.planned_at is None:  # excluded by the filter; keeps the type checker honest
+        if item.planned_at is None or _waits_for_a_person(item):
             continue
         for account in item.accounts.all():
             pushes[(account.pk, item.planned_at)].append(item)
@@ -148,8 +176,12 @@ def publish_due(now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def _store_outcome(
-    account, items: list[ContentItem], mode: str, outcome: PublishOutcome, slot: dt.datetime
-) -> Publication:  # type: ignore[no-untyped-def]
+    account: PlatformAccount,
+    items: list[ContentItem],
+    mode: str,
+    outcome: PublishOutcome,
+    slot: dt.datetime,
+) -> Publication:
     publication = Publication.objects.create(
         agency_id=account.agency_id,
         client_id=account.client_id,
@@ -162,6 +194,7 @@ def _store_outcome(
         }.get(outcome.status, PublicationStatus.FAILED),
         external_id=outcome.external_id,
         error=outcome.error[:500],
+        retryable=outcome.retryable,
         attempts=1 + Publication.objects.filter(items__in=items, account=account).count(),
     )
     publication.items.set(items)

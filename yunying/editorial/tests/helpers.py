@@ -58,3 +58,14 @@ def walk(world: Any, item: ContentItem, to: str, *, side: Any = None) -> Content
         actions.transition(actor=actor(user_for(world, role, side)), item=item, target=state)
     item.refresh_from_db()
     return item
+
+
+def sample_item(world: Any, index: int = 0) -> ContentItem:
+    """An article of alpha's client a1 (index 0) or a2 (1) waiting for the client, made once."""
+    side = world.alpha.clients[index]
+    title = f"待审文章 {side.client.name}"
+    found = ContentItem.objects.filter(client=side.client, title=title).first()
+    if found is not None:
+        return found
+    item = make_item(world, side=side, title=title)
+    return walk(world, item, State.CLIENT_REVIEW, side=side)

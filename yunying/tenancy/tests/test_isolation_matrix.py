@@ -23,7 +23,9 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from yunying.contracts.tests.helpers import world_contract
+from yunying.editorial.tests.helpers import sample_item
 from yunying.metrics.tests.helpers import sample_metric, sample_post
+from yunying.notify.tests.helpers import sample_group_bot
 from yunying.settlement.tests.helpers import sample_invoice, sample_statement
 from yunying.testing import World
 
@@ -197,6 +199,13 @@ EXPOSED = [
         viewer="reviewer",
     ),
     Exposed(
+        "content item",
+        get=lambda w: sample_item(w),
+        marker=lambda o: o.title,
+        api="content-item",
+        viewer="role:copywriter",
+    ),
+    Exposed(
         "contract",
         get=lambda w: world_contract(w),
         marker=lambda o: o.number,
@@ -225,6 +234,19 @@ EXPOSED = [
         ui_edit=lambda o: reverse("notify:open", args=[o.pk]),
         viewer="recipient",
         deleter="recipient",
+        client_visible=False,
+    ),
+    Exposed(
+        "group bot",
+        get=lambda w: sample_group_bot(w),
+        marker=lambda o: o.name,
+        api="group-bot",
+        api_delete=True,
+        ui_detail=lambda o: reverse("groupbots:list", args=[o.client_id]),
+        ui_edit=lambda o: reverse("groupbots:test", args=[o.client_id]),
+        ui_delete=lambda o: reverse("groupbots:remove", args=[o.pk]),
+        deleter="role:account_manager",
+        # The team's own group chat: staff only, not the client's reviewer.
         client_visible=False,
     ),
 ]
@@ -436,6 +458,7 @@ def test_client_reviewer_sees_own_clients_object(
             "invoice": sample_invoice(world, 1),
             "daily metric": sample_metric(world, 1),
             "post": sample_post(world, 1),
+            "content item": sample_item(world, 1),
         }[spec.name]
         assert sibling.pk not in ids
     marker = spec.marker(obj)
