@@ -93,6 +93,11 @@ def test_the_agreed_example_and_our_examples_are_valid() -> None:
             "floor",
         ),
         (lambda d: d.update(clauses=["liability", "loyalty"]), "clauses[1]", "未知条款"),
+        (
+            lambda d: d.update(windows={"review_working_days": 3, "client_silence": "ignore"}),
+            "windows.client_silence",
+            "deemed_approval",
+        ),
     ],
 )
 def test_a_bad_field_is_named_by_its_yaml_path(change: Any, path: str, words: str) -> None:
@@ -135,3 +140,11 @@ def test_the_stored_document_is_plain_json() -> None:
 
     terms = t.load_yaml((EXAMPLES / "douyin-monthly/terms.yaml").read_text("utf-8"))
     assert t.parse_terms(json.loads(json.dumps(terms.data))) == terms
+
+
+def test_client_silence_defaults_to_escalation_and_accepts_deemed_approval() -> None:
+    data = base()
+    data["windows"] = {"review_working_days": 3}
+    assert t.parse_terms(data).windows.client_silence == "escalate"
+    data["windows"]["client_silence"] = "deemed_approval"
+    assert t.parse_terms(data).windows.client_silence == "deemed_approval"
