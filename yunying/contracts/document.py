@@ -496,10 +496,15 @@ class _Builder:
         w = self.terms.windows
         clauses = []
         if w.review_working_days is not None:
+            consequence = (
+                "甲方逾期未答复的，该内容视为审核通过，乙方可按计划发布。"
+                if w.client_silence == "deemed_approval"
+                else "甲方逾期答复的，相应的交付或发布时间顺延，由此产生的延误和数量不足"
+                "不算乙方违约。"
+            )
             clauses.append(
                 f"乙方提交审核的内容，甲方应在 {w.review_working_days} 个工作日内给出通过或"
-                "修改意见；甲方逾期答复的，相应的交付或发布时间顺延，由此产生的延误和数量不足"
-                "不算乙方违约。"
+                f"修改意见；{consequence}"
             )
         if w.max_revision_rounds is not None:
             clauses.append(

@@ -278,6 +278,23 @@ def test_review_liability_and_termination_carry_their_numbers(doc: ContractDocum
     assert "连续 20 个工作日不回复" in termination
 
 
+def test_the_review_article_says_what_the_clients_silence_means(terms: Terms) -> None:
+    from dataclasses import replace
+
+    escalated = clause_text(
+        build_document(terms, number="X", version=1, effective_from=dt.date(2026, 7, 1)),
+        "审核与修改",
+    )
+    assert "时间顺延" in escalated
+    assert "视为审核通过" not in escalated
+    deemed = replace(terms, windows=replace(terms.windows, client_silence="deemed_approval"))
+    text = clause_text(
+        build_document(deemed, number="X", version=1, effective_from=dt.date(2026, 7, 1)),
+        "审核与修改",
+    )
+    assert "视为审核通过" in text
+
+
 def test_the_annexes_tabulate_fees_quotas_kpis_and_tiers(doc: ContractDocument) -> None:
     assert [t.title for t in doc.annexes] == [
         "附件一　费用明细",
