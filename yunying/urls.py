@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", include("yunying.audit.urls")),
     path("workdays/", include("yunying.workdays.urls")),
     path("notifications/", include("yunying.notify.urls")),
+    path("notify/bots/", include("yunying.notify.bot_urls")),
     path("settlement/", include("yunying.settlement.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,7 +1,8 @@
-"""REST access to the signed-in person's own notifications."""
+"""REST access to the signed-in person's own notifications and to the team groups' bots."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from yunying.core.api import ScopedViewSet
 
 from . import actions
-from .models import Notification
+from .models import GroupBot, Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -40,4 +41,36 @@ class NotificationViewSet(
         actions.dismiss(instance, actor=self.actor)
 
 
-ROUTES = [("notifications", NotificationViewSet, "notification")]
+class GroupBotSerializer(serializers.ModelSerializer):
+    """A bot as anyone may see it: the webhook only by its last characters, never the secret."""
+
+    class Meta:
+        model = GroupBot
+        fields = ["id", "client", "kind", "name", "hint", "is_active", "created_at"]
+        read_only_fields = fields
+
+
+class GroupBotViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet
+):
+    """The bots of the client teams' group chats (staff); DELETE stops posting to one.
+
+    Adding takes the webhook and secret, which are credentials: that happens on the page only.
+    """
+
+    model = GroupBot
+    serializer_class = GroupBotSerializer
+
+    def get_queryset(self) -> QuerySet[GroupBot]:
+        rows = super().get_queryset()
+        client = self.request.query_params.get("client", "")
+        return rows.filter(client_id=int(client)) if client.isdigit() else rows
+
+    def perform_destroy(self, instance: GroupBot) -> None:
+        actions.remove_group_bot(actor=self.actor, bot=instance)
+
+
+ROUTES = [
+    ("notifications", NotificationViewSet, "notification"),
+    ("group-bots", GroupBotViewSet, "group-bot"),
+]
