@@ -9,11 +9,13 @@ the calendar warning.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -253,6 +255,7 @@ def _seed(today: date) -> None:
         reason="突出科普定位，便于搜索。",
     )
     account_actions.remind_certification_expiry(today)
+    _editorial(today, qinghe, created, users)
     contract = _kpi_contract(today, mingyuan, created, manager=build_actor(users["manager2"]))
     _kpi_months(
         contract,
@@ -260,6 +263,182 @@ def _seed(today: date) -> None:
         manager=build_actor(users["manager2"]),
         finance=build_actor(users["finance"]),
         reviewer=build_actor(User.objects.get(username="mingyuan")),
+    )
+
+
+def _cover(colour: tuple[int, int, int]) -> ContentFile[bytes]:
+    """A plain cover image in WeChat's 2.35:1 shape (no text: the demo ships no fonts)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (900, 383), colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((620, 60, 880, 320), fill=(255, 255, 255))
+    draw.rectangle((60, 150, 500, 190), fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name="cover.png")
+
+
+def _editorial(
+    today: date, client: Client, created: dict[str, Any], users: dict[str, User]
+) -> None:
+    """青禾's content plan: slots, weekday columns, and items at every step of the pipeline."""
+    from yunying.editorial import actions as ed
+    from yunying.editorial.choices import State
+
+    editor, writer = build_actor(users["editor"]), build_actor(users["writer"])
+    supervisor = build_actor(users["supervisor"])
+    reviewer = build_actor(User.objects.get(username="qinghe"))
+    manager = build_actor(users["manager"])
+    oa, douyin = created["gh_qinghe0001"], created["qinghe_tea"]
+    for start, end in ((time(11), None), (time(15), time(17)), (time(20), None)):
+        ed.save_push_slot(actor=manager, client=client, starts_at=start, ends_at=end)
+    columns = {
+        name: ed.save_column(
+            actor=manager,
+            client=client,
+            name=name,
+            weekdays=days,
+            owner=users[owner],
+            description=description,
+        )
+        for name, days, owner, description in (
+            ("新品速递", [1], "writer", "每周一介绍当季新品"),
+            ("茶饮小课堂", [3], "writer", "茶叶与配料知识"),
+            ("门店活动", [5], "editor", "本周门店优惠与活动"),
+        )
+    }
+    cover = ed.upload_material(
+        actor=editor,
+        client=client,
+        kind="image",
+        title="秋季新品主视觉",
+        file=_cover((196, 120, 60)),  # type: ignore[arg-type]
+        owner="client",
+        licence_note="甲方提供，授权用于官方账号",
+    )
+
+    def at(day: date, hour: int) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
+    def article(title: str, body: str, column: str, slot: str, when: datetime) -> Any:
+        return ed.create_item(
+            actor=editor,
+            client=client,
+            kind="wechat_article",
+            draft=ed.Draft(title=title, body=body, cover=cover),
+            accounts=[oa],
+            column=columns[column],
+            article_slot=slot,
+            planned_at=when,
+        )
+
+    def move(item: Any, *steps: tuple[Any, str]) -> None:
+        for who, target in steps:
+            ed.transition(actor=who, item=item, target=target)
+
+    to_client = (
+        (editor, State.SELECTED),
+        (writer, State.EDITING),
+        (writer, State.LAYOUT_REVIEW),
+        (writer, State.TEAM_PREVIEW),
+        (writer, State.SUPERVISOR_REVIEW),
+        (supervisor, State.CLIENT_REVIEW),
+    )
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    published = article(
+        "桂花乌龙上新：一口秋天的香气",
+        "<h2>秋季限定</h2><p>精选桂花与高山乌龙，冷泡热饮皆宜。</p>",
+        "新品速递",
+        "A",
+        at(last_monday, 11),
+    )
+    move(published, *to_client, (reviewer, State.SCHEDULED))
+    ed.record_publication(
+        actor=editor,
+        item=published,
+        url="https://mp.weixin.qq.com/s/demo-osmanthus",
+        published_at=at(last_monday, 11),
+    )
+    ed.score_item(
+        actor=supervisor,
+        item=published,
+        marks={"content": 9, "layout": 8, "timeliness": 9, "compliance": 10},
+        comment="选题应季，排版清爽。",
+    )
+    next_monday = today + timedelta(days=7 - today.weekday())
+    scheduled = article(
+        "冬日暖饮指南：五款热饮怎么选",
+        "<p>天冷了，这五款热饮各有风味。</p>",
+        "茶饮小课堂",
+        "B",
+        at(next_monday + timedelta(days=2), 20),
+    )
+    move(scheduled, *to_client, (reviewer, State.SCHEDULED))
+    waiting = article(
+        "门店周年庆：第二杯半价",
+        "<p>本周五起，全城门店第二杯半价，活动持续三天。</p>",
+        "门店活动",
+        "A",
+        at(next_monday + timedelta(days=4), 11),
+    )
+    move(waiting, *to_client)
+    returned = article(
+        "奶茶配料表怎么看",
+        "<p>配料表按含量从高到低排列，先看前三位。</p>",
+        "茶饮小课堂",
+        "B",
+        at(next_monday + timedelta(days=9), 20),
+    )
+    move(returned, *to_client)
+    ed.client_return(
+        actor=reviewer,
+        item=returned,
+        summary="请补充我们门店使用的奶源信息。",
+        anchors=[
+            ed.Anchor(body="这里加上我们的奶源", part="body", quote="配料表按含量从高到低排列")
+        ],
+    )
+    editing = article(
+        "新品预告：芝士葡萄回归",
+        "<p>草稿</p>",
+        "新品速递",
+        "A",
+        at(next_monday, 11),
+    )
+    move(editing, (editor, State.SELECTED), (writer, State.EDITING))
+    video = ed.create_item(
+        actor=editor,
+        client=client,
+        kind="douyin_video",
+        draft=ed.Draft(
+            title="30 秒看懂一杯手作奶茶",
+            script="镜头一：茶汤萃取；镜头二：加奶；镜头三：封口出杯。",
+            subtitles="好茶现泡，一杯一封。",
+            voiceover="青禾的每一杯，都从现泡茶汤开始。",
+            music="轻快吉他，无版权风险曲库",
+            cover=cover,
+        ),
+        accounts=[douyin],
+        planned_at=at(next_monday + timedelta(days=1), 18),
+    )
+    move(video, *to_client[:5])
+    ed.create_item(
+        actor=editor,
+        client=client,
+        kind="wechat_article",
+        draft=ed.Draft(title="素材：顾客手写卡片合集", body="<p>门店收集的 20 张顾客卡片</p>"),
+        accounts=[oa],
+    )
+    ed.submit_intake(
+        actor=reviewer,
+        client=client,
+        title="元旦新品发布会预热",
+        kind="wechat_article",
+        channel="free",
+        description="12 月 28 日发布会，需要一篇预热文章和一条短视频。",
+        department="市场部",
+        desired_date=today + timedelta(days=20),
     )
 
 

@@ -642,6 +642,7 @@ def add_comment(*, actor: Actor, item: ContentItem, anchor: Anchor) -> ReviewCom
     """A remark on the item, optionally anchored to a passage of its current version."""
     policy.require(actor, "editorial.comment_contentitem")
     ensure_same_agency(actor, item.agency_id)
+    item = ContentItem.objects.get(pk=item.pk)
     if actor.is_client_reviewer and not actor.is_staff_member and item.state != State.CLIENT_REVIEW:
         raise ValidationError(_("The client comments while the item is in client review."))
     comment = _comment(item, actor, anchor)
@@ -661,6 +662,7 @@ def client_return(
     """The client's reviewer returns the item with a summary and remarks on passages."""
     policy.require(actor, "editorial.comment_contentitem")
     ensure_same_agency(actor, item.agency_id)
+    item = ContentItem.objects.select_for_update().get(pk=item.pk)
     if item.state != State.CLIENT_REVIEW:
         raise ValidationError(_("The item is not waiting for the client."))
     for anchor in anchors:
