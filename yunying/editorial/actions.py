@@ -886,7 +886,7 @@ def save_column(
         errors["name"] = _("Enter a name.")
     elif (
         Column.objects.filter(client=client, name=name.strip())
-        .exclude(pk=column.pk if column else None)
+        .exclude(pk__in=[column.pk] if column else [])
         .exists()
     ):
         errors["name"] = _("The client already has a column with this name.")

@@ -108,7 +108,7 @@ def _article(item: ContentItem) -> Article:
     if version.cover is not None:
         with version.cover.file.open("rb") as handle:
             cover = handle.read()
-        cover_name = version.cover.file.name.rsplit("/", 1)[-1]
+        cover_name = (version.cover.file.name or "").rsplit("/", 1)[-1]
     # WeChat limits the author to 16 characters; a longer name is left out rather than cut.
     author = item.author.display_name if item.author else ""
     return Article(
