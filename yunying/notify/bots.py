@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import time
 import urllib.error
@@ -247,7 +248,11 @@ def send(
         if _answer_code(target.kind, raw) is None:
             retryable = exc.code >= 500 or exc.code == 429
             raise BotError(f"http_{exc.code}", mask(str(exc.reason), target), retryable) from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (http.client.InvalidURL, ValueError):
+        # A malformed host or port is refused before connecting.
+        raise BotError("bad_webhook", "The webhook is not a valid URL.", False) from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        # Refused, reset, timed out, or the connection broke in the middle of the answer.
         reason = getattr(exc, "reason", exc)
         raise BotError("network", mask(str(reason), target), True) from None
     answer = _answer_code(target.kind, raw)

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -224,10 +225,33 @@ def test_a_page_instead_of_the_platform_answer_is_an_http_error() -> None:
     assert (caught.value.code, caught.value.retryable) == ("http_404", False)
 
 
-def test_only_http_webhooks_are_opened() -> None:
+@pytest.mark.parametrize(
+    "webhook", ["file:///etc/passwd?key=x", "http://127.0.0.1:port/cgi-bin/webhook/send?key=x"]
+)
+def test_only_well_formed_http_webhooks_are_opened(webhook: str) -> None:
     with pytest.raises(BotError) as caught:
-        send(BotTarget("wecom", "file:///etc/passwd?key=x"), MESSAGE)
-    assert caught.value.code == "bad_webhook"
+        send(BotTarget("wecom", webhook), MESSAGE)
+    assert (caught.value.code, caught.value.retryable) == ("bad_webhook", False)
+
+
+def test_a_connection_broken_in_the_middle_of_the_answer_is_worth_retrying() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        webhook = f"http://127.0.0.1:{listener.getsockname()[1]}/cgi-bin/webhook/send?key=k"
+
+        def answer_half() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"errc')
+
+        thread = threading.Thread(target=answer_half)
+        thread.start()
+        with pytest.raises(BotError) as caught:
+            send(BotTarget("wecom", webhook), MESSAGE, timeout=5)
+        thread.join()
+    assert (caught.value.code, caught.value.retryable) == ("network", True)
 
 
 def test_errors_and_reprs_never_show_the_webhook_key_or_the_secret() -> None:
