@@ -337,21 +337,45 @@ def withdraw_account_change(change: AccountChangeRequest, *, actor: Actor) -> Ac
     return change
 
 
+# Every encrypted column in the product, as (app label, model, field). Rotation and the status
+# command walk this list, so a new vaulted field is added here once.
+VAULTED_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("accounts", "Credential", "ciphertext"),
+    ("accounts", "AccountChangeRequest", "proposed_ciphertext"),
+    ("notify", "GroupBot", "webhook_ciphertext"),
+    ("notify", "GroupBot", "secret_ciphertext"),
+    ("editorial", "PublisherConfig", "secret_ciphertext"),
+)
+
+
+def vaulted_tokens() -> list[str]:
+    """Every stored ciphertext (for the vault status)."""
+    from django.apps import apps
+
+    tokens: list[str] = []
+    for app_label, model_name, field in VAULTED_FIELDS:
+        model = apps.get_model(app_label, model_name)
+        tokens += model.objects.exclude(**{field: ""}).values_list(field, flat=True)
+    return tokens
+
+
 @transaction.atomic
 def rotate_vault(*, actor: Actor = SYSTEM) -> dict[str, int]:
-    """Re-encrypt every stored secret under the newest key, all or nothing."""
-    counts = {"credentials": 0, "pending_changes": 0}
-    for credential in Credential.objects.select_for_update().only("pk", "ciphertext"):
-        Credential.objects.filter(pk=credential.pk).update(
-            ciphertext=vault.rotate(credential.ciphertext)
-        )
-        counts["credentials"] += 1
-    pending = AccountChangeRequest.objects.select_for_update().exclude(proposed_ciphertext="")
-    for change in pending.only("pk", "proposed_ciphertext"):
-        AccountChangeRequest.objects.filter(pk=change.pk).update(
-            proposed_ciphertext=vault.rotate(change.proposed_ciphertext)
-        )
-        counts["pending_changes"] += 1
+    """Re-encrypt every stored secret under the newest key, all or nothing.
+
+    Counts are keyed ``model.field`` (``credential.ciphertext``, ``groupbot.secret_ciphertext``).
+    """
+    from django.apps import apps
+
+    counts: dict[str, int] = {}
+    for app_label, model_name, field in VAULTED_FIELDS:
+        model = apps.get_model(app_label, model_name)
+        rows = model.objects.select_for_update().exclude(**{field: ""}).only("pk", field)
+        done = 0
+        for row in rows:
+            model.objects.filter(pk=row.pk).update(**{field: vault.rotate(getattr(row, field))})
+            done += 1
+        counts[f"{model_name.lower()}.{field}"] = done
     record(actor=actor, action="vault.rotate", data=counts)
     return counts
 

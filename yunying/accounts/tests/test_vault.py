@@ -320,17 +320,34 @@ def test_rotate_reencrypts_everything_under_the_new_key(world: World, settings: 
         password="Pending-Pass",
         reason="待审批",
     )
+    from yunying.editorial.actions import configure_publisher
+    from yunying.notify.tests.helpers import sample_group_bot
+
+    bot = sample_group_bot(world)
+    publisher = configure_publisher(
+        actor=actor(world.alpha.admin),
+        account=side.account,
+        mode="wechat_oa",
+        appid="wx1",
+        secret="app-secret-1",
+    )
     old_key = settings.YUNYING_VAULT_KEYS
     new_key = Fernet.generate_key().decode()
     settings.YUNYING_VAULT_KEYS = f"{new_key},{old_key}"
     out = StringIO()
     call_command("vault", "rotate", stdout=out)
-    assert "Re-encrypted 4 credentials and 1 pending" in out.getvalue()
+    assert "Re-encrypted 7 stored secrets" in out.getvalue()
+    assert "credential.ciphertext 4" in out.getvalue()
+    assert "accountchangerequest.proposed_ciphertext 1" in out.getvalue()
     settings.YUNYING_VAULT_KEYS = new_key  # the old key is gone now
     for credential in Credential.objects.all():
         assert vault.decrypt(credential.ciphertext).startswith(SECRET_PREFIX)
     pending = AccountChangeRequest.objects.exclude(proposed_ciphertext="").get()
     assert vault.decrypt(pending.proposed_ciphertext) == "Pending-Pass"
+    bot.refresh_from_db()
+    assert vault.decrypt(bot.webhook_ciphertext).endswith("alpha-key-a1")
+    publisher.refresh_from_db()
+    assert vault.decrypt(publisher.secret_ciphertext) == "app-secret-1"
     assert AuditEntry.objects.filter(action="vault.rotate").exists()
 
 

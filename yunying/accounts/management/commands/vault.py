@@ -61,19 +61,16 @@ class Command(BaseCommand):
         except vault.VaultDecryptError as exc:
             raise CommandError(f"{exc} Nothing was changed.") from exc
         self.stdout.write(
-            f"Re-encrypted {counts['credentials']} credentials and "
-            f"{counts['pending_changes']} pending password changes with the newest key."
+            f"Re-encrypted {sum(counts.values())} stored secrets with the newest key: "
+            + ", ".join(f"{name} {n}" for name, n in counts.items())
+            + "."
         )
 
     def _status(self, options: dict[str, Any]) -> None:
-        from yunying.accounts.models import AccountChangeRequest, Credential
+        from yunying.accounts.actions import vaulted_tokens
 
         keys = vault.configured_keys()
-        tokens = list(Credential.objects.values_list("ciphertext", flat=True)) + list(
-            AccountChangeRequest.objects.exclude(proposed_ciphertext="").values_list(
-                "proposed_ciphertext", flat=True
-            )
-        )
+        tokens = vaulted_tokens()
         stale = sum(1 for t in tokens if not vault.is_current(t))
         self.stdout.write(
             f"{len(keys)} keys configured; {len(tokens)} secrets stored; "
