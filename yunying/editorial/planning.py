@@ -156,6 +156,8 @@ class Status:
     AT_RISK = "at_risk"
     # More items are missing than push slots are left: the period cannot be met any more.
     CANNOT_BE_MET = "cannot_be_met"
+    # The period is over with items missing.
+    MISSED = "missed"
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ class Tally:
         if self.missing == 0:
             return Status.ON_TRACK
         if self.missing > self.room:
-            return Status.CANNOT_BE_MET
+            return Status.MISSED if self.days_left == 0 else Status.CANNOT_BE_MET
         return Status.AT_RISK
 
 

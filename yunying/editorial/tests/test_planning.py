@@ -197,7 +197,7 @@ def test_more_push_slots_a_day_leave_more_room():
     assert result.status == Status.AT_RISK
 
 
-def test_a_period_that_is_over_cannot_be_met_when_items_are_missing():
+def test_a_period_that_is_over_with_items_missing_was_missed():
     result = planning.tally(
         entries((P, 2, 100), (A, 20, None)),
         first=OCT_FIRST,
@@ -207,7 +207,7 @@ def test_a_period_that_is_over_cannot_be_met_when_items_are_missing():
     )
     assert result.days_left == 0
     assert result.overdue == 1
-    assert result.status == Status.CANNOT_BE_MET
+    assert result.status == Status.MISSED
 
 
 def test_a_future_period_has_all_its_days_left():
