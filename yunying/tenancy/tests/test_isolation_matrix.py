@@ -29,6 +29,11 @@ from yunying.editorial.tests.library_samples import (
     sample_material,
     sample_publisher,
 )
+from yunying.editorial.tests.planning_samples import (
+    sample_column,
+    sample_planned_item,
+    sample_push_slot,
+)
 from yunying.metrics.tests.helpers import sample_metric, sample_post
 from yunying.notify.tests.helpers import sample_group_bot
 from yunying.settlement.tests.helpers import sample_invoice, sample_statement
@@ -280,6 +285,30 @@ EXPOSED = [
         ui_edit=lambda o: reverse("editorial:publisher_edit", args=[o.account_id]),
         ui_post={"mode": "manual"},
         client_visible=False,
+    ),
+    Exposed(
+        "content item on the calendar",
+        get=lambda w: sample_planned_item(w),
+        marker=lambda o: o.title,
+        ui_list="editorial:calendar",
+        ui_edit=lambda o: reverse("editorial:calendar_move", args=[o.pk]),
+        ui_post={"date": "2030-01-01", "time": "09:00"},
+        viewer="reviewer",
+    ),
+    Exposed(
+        "column",
+        get=lambda w: sample_column(w),
+        marker=lambda o: o.name,
+        ui_detail=lambda o: reverse("editorial:calendar_setup", args=[o.client_id]),
+        ui_edit=lambda o: reverse("editorial:column_edit", args=[o.pk]),
+        ui_post={"column-name": "hijacked", "column-weekdays": ["2"]},
+    ),
+    Exposed(
+        "push slot",
+        get=lambda w: sample_push_slot(w),
+        marker=lambda o: "06:35",
+        ui_detail=lambda o: reverse("editorial:calendar_setup", args=[o.client_id]),
+        ui_delete=lambda o: reverse("editorial:push_slot_delete", args=[o.pk]),
     ),
 ]
 IDS = [e.name for e in EXPOSED]
