@@ -49,6 +49,8 @@ PAGES = [
     "settlement:statement_list",
     "settlement:invoice_list",
     "core:home",
+    "editorial:calendar",
+    "editorial:quotas",
 ]
 
 
