@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from yunying.editorial import actions
 from yunying.editorial.choices import (
@@ -324,9 +325,12 @@ def test_a_decided_request_cannot_be_decided_again(world: World, login: Any) -> 
     session = login(staff(world, Role.SUPERVISOR))
     assert not session.get(detail(intake)).context["can_decide"]
     response = session.post(
-        detail(intake), {"decision": "accept", "accounts": [a1(world).account.pk]}
+        detail(intake), {"decision": "accept", "accounts": [a1(world).account.pk]}, follow=True
     )
-    assert response.status_code == 400
+    assert response.redirect_chain == [(detail(intake), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        gettext("This request was already decided.")
+    ]
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.DECLINED
     assert intake.item is None

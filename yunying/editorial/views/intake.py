@@ -314,6 +314,10 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if decision is not None:
         if not policy.can(actor, DECIDE):
             raise PermissionDenied
+        if intake.status != IntakeStatus.OPEN:
+            # Someone else decided while this page was open; say so instead of a stale form.
+            messages.error(request, _("This request was already decided."))
+            return redirect(reverse("editorial:intake_detail", args=[intake.pk]))
         if decision == "accept" and accept_form.is_valid():
             chosen = list(accept_form.cleaned_data["accounts"])
             ok, item = run_action(
