@@ -102,6 +102,8 @@ RULES: dict[str, frozenset[str]] = {
     "editorial.publish_contentitem": CONTENT,
     "editorial.score_contentitem": frozenset({Role.SUPERVISOR}),
     "editorial.view_score": MANAGERS | frozenset({Role.SUPERVISOR}),
+    # The stand-up and weekly meeting packs (seed 002's 早例会, 周例会): the team's internal view.
+    "editorial.view_meetingpack": MANAGERS | CONTENT,
     "editorial.change_editorialsettings": ADMIN,
     "editorial.view_material": STAFF | CLIENT,
     "editorial.add_material": MANAGERS | CONTENT | CLIENT,
