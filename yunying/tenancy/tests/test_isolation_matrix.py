@@ -34,6 +34,7 @@ from yunying.editorial.tests.planning_samples import (
     sample_planned_item,
     sample_push_slot,
 )
+from yunying.editorial.tests.scoring_helpers import sample_score
 from yunying.metrics.tests.helpers import sample_metric, sample_post
 from yunying.notify.tests.helpers import sample_group_bot
 from yunying.settlement.tests.helpers import sample_invoice, sample_statement
@@ -233,6 +234,16 @@ EXPOSED = [
         api="audit-entry",
         ui_list="audit:list",
         viewer="reviewer",
+    ),
+    Exposed(
+        "score",
+        get=lambda w: sample_score(w),
+        marker=lambda o: o.comment,
+        ui_list="editorial:scores",
+        ui_edit=lambda o: reverse("editorial:score_item", args=[o.item_id]),
+        ui_post={f"mark_{k}": "1" for k in ("content", "layout", "timeliness", "compliance")},
+        viewer="role:supervisor",
+        client_visible=False,
     ),
     Exposed(
         "notification",
