@@ -311,7 +311,7 @@ def test_weekly_counts_last_weeks_published_items_per_client_and_kind(world, log
 def test_weekly_shows_likes_when_the_platform_reported_the_post(world, login, data):
     page = page_as(login(world.alpha.staff[Role.SUPERVISOR]), f"{WEEKLY}?week=2026-W44")
     table = rows(section(page, "published"))
-    likes = {row[2]: row[4] for row in table}
+    likes = {row[0]: row[4] for row in table}
     # Two posts of a1 that day: the one whose id is in the URL is this item's.
     assert likes["昨日发布"] == "321"
     # a2 reported nothing; a1's early item matches neither post by id, and a1 had two that day.

@@ -278,7 +278,7 @@ def test_the_bonus_table_credits_author_and_editor_and_shares_the_pool(world, lo
     )
     assert 'data-testid="share-rule"' in page
     scored = rows_of(page, "scored")
-    assert [row[2] for row in scored] == ["十月三", "十月一", "十月二"]
+    assert [row[0] for row in scored] == ["十月三", "十月一", "十月二"]
     assert "九月" not in page.split('id="scored"', 1)[1]
 
 
