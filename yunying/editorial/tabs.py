@@ -32,6 +32,7 @@ TABS = (
     Tab("editorial:standup", _("Meetings"), CONTENT_TEAM | MANAGERS),
     Tab("editorial:scores", _("Scores"), MANAGERS | {R.SUPERVISOR}),
     Tab("editorial:publishers", _("Publishing"), MANAGERS | CONTENT_TEAM),
+    Tab("editorial:editorial_settings", _("Settings"), frozenset({R.AGENCY_ADMIN})),
 )
 
 
