@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -374,6 +375,38 @@ def test_archive_zip_holds_the_files_the_items_approved_versions_and_a_manifest(
     assert "初稿" not in page
     assert "https://mp.weixin.qq.com/s/review" in page
     assert timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M") in page
+
+
+def test_an_articles_page_is_sanitised_and_shows_its_library_images_from_the_zip(
+    world: World, login: Any
+) -> None:
+    with time_machine.travel(timezone.now() - dt.timedelta(days=40), tick=True):
+        earlier = actions.upload_material(
+            actor=actor(staff(world, Role.EDITOR)),
+            client=a1(world).client,
+            kind=MaterialKind.IMAGE,
+            title="上月的图",
+            file=png_upload("earlier.png"),
+            owner=MaterialOwner.CLIENT,
+        )
+    assert earlier.archive_month != this_month()
+    src = reverse("editorial:material_thumbnail", args=[earlier.pk])
+    item = published(
+        world,
+        "图文回顾",
+        url="https://mp.weixin.qq.com/s/img",
+        body=f'<p>看图</p><img src="{src}" alt="门店"><script>alert(1)</script>',
+    )
+    archive_page = login(staff(world, Role.EDITOR)).get(ARCHIVE, {"month": this_month()})
+    assert [m.pk for m in archive_page.context["archive"].used] == [earlier.pk]
+    bundle = read_zip(login(staff(world, Role.EDITOR)).get(ZIP, {"month": this_month()}))
+    rows = {row[1]: row for row in manifest(bundle)[1:]}
+    image_path = rows["上月的图"][9]
+    assert bundle.read(image_path) == png_bytes()
+    page = bundle.read(rows[item.title][9]).decode()
+    assert f'src="../{image_path}"' in page
+    assert "<script>" not in page
+    assert "alert(1)" not in page
 
 
 def test_a_published_videos_page_holds_script_subtitles_voiceover_and_music(

@@ -40,7 +40,7 @@ from yunying.tenancy import policy
 from yunying.tenancy.models import Client
 from yunying.tenancy.scoping import Actor, get_visible_or_404
 
-from .. import actions
+from .. import actions, sanitize
 from ..choices import ContentKind, MaterialKind, MaterialOwner
 from ..models import ContentItem, ContentVersion, Material
 
@@ -333,6 +333,9 @@ class Archive:
     items: list[ContentItem]
     # The version that was published (the approved one) of each item, by item id.
     versions: dict[int, ContentVersion]
+    # Material of earlier months that the items use (covers, article images), so that each
+    # item's page in the ZIP is complete.
+    used: list[Material]
 
     def entries(self) -> list[tuple[ContentItem, ContentVersion | None]]:
         return [(item, self.versions.get(item.pk)) for item in self.items]
@@ -354,21 +357,58 @@ def load_archive(actor: Actor, month: str, client_id: int | None) -> Archive:
     item_list = list(
         items.select_related("client").prefetch_related("accounts").order_by("published_at", "pk")
     )
-    versions = (
-        ContentVersion.objects.visible_to(actor)
-        .filter(
+    versions = list(
+        ContentVersion.objects.visible_to(actor).filter(
             item__in=[item.pk for item in item_list],
             number=Coalesce(F("item__approved_version"), F("item__version")),
         )
-        .select_related("cover")
+    )
+    filed = list(materials.select_related("client", "uploaded_by").order_by("uploaded_at"))
+    wanted = {pk for version in versions for pk in used_material_ids(version)}
+    wanted -= {material.pk for material in filed}
+    used = (
+        Material.objects.visible_to(actor)
+        .filter(pk__in=wanted, client_id__in={item.client_id for item in item_list})
+        .select_related("client", "uploaded_by")
+        .order_by("uploaded_at")
     )
     return Archive(
         month=month,
         client=client,
-        materials=list(materials.select_related("client", "uploaded_by").order_by("uploaded_at")),
+        materials=filed,
         items=item_list,
         versions={version.item_id: version for version in versions},
+        used=list(used),
     )
+
+
+def library_prefix() -> str:
+    """Where an article's images may point: the library's own (scoped) file addresses."""
+    return reverse("editorial:material_list")
+
+
+def _library_image() -> re.Pattern[str]:
+    return re.compile(r'src="' + re.escape(library_prefix()) + r'(\d+)/(?:download|thumbnail)/"')
+
+
+def used_material_ids(version: ContentVersion) -> set[int]:
+    """The library materials a version shows: its cover and the images in its body."""
+    shown = sanitize.sanitize(version.body, image_prefixes=(library_prefix(),))
+    found = {int(pk) for pk in _library_image().findall(shown)}
+    if version.cover_id is not None:
+        found.add(version.cover_id)
+    return found
+
+
+def archived_body(version: ContentVersion, paths: dict[int, str]) -> str:
+    """The article's body as shown (sanitised), its library images pointing into the ZIP."""
+    body = sanitize.sanitize(version.body, image_prefixes=(library_prefix(),))
+
+    def inside(match: re.Match[str]) -> str:
+        name = paths.get(int(match.group(1)))
+        return f'src="../{name}"' if name else match.group(0)
+
+    return _library_image().sub(inside, body)
 
 
 @login_required
@@ -420,16 +460,15 @@ def item_document(item: ContentItem, version: ContentVersion | None, paths: dict
             for name, label in PLAIN_PARTS
             if (text := getattr(version, name)) and not (is_article and name == "body")
         ]
-    cover = version.cover if version is not None else None
+    cover_id = version.cover_id if version is not None else None
     return render_to_string(
         "editorial/materials/archive_item.html",
         {
             "item": item,
             "version": version,
-            "is_article": is_article,
+            "body": archived_body(version, paths) if version is not None and is_article else "",
             "parts": parts,
-            "cover": cover,
-            "cover_path": paths.get(cover.pk) if cover is not None else None,
+            "cover_path": paths.get(cover_id) if cover_id is not None else None,
             "published_at": _local(item.published_at),
         },
     )
@@ -469,7 +508,7 @@ def write_archive(target: Any, archive: Archive) -> None:
     rows: list[list[Any]] = []
     paths: dict[int, str] = {}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for material in archive.materials:
+        for material in [*archive.materials, *archive.used]:
             name = _material_path(material)
             stored = _write_file(bundle, name, material)
             if stored:
