@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.YUNYING_VAULT_KEYS = TEST_VAULT_KEY
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Uploads made by tests land in a throw-away folder, never in the data directory.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="yunying-test-media-")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

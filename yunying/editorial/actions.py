@@ -1073,6 +1073,9 @@ def configure_publisher(
             errors["appid"] = _("Enter the AppID.")
         if not secret and not config.secret_ciphertext:
             errors["secret"] = _("Enter the AppSecret.")
+        # Whoever may change the address must not be able to send the stored secret elsewhere.
+        if api_base and api_base != config.api_base and not secret:
+            errors["secret"] = _("Enter the AppSecret again to change the API address.")
     if errors:
         raise ValidationError(errors)
     config.mode, config.appid = mode, appid.strip()

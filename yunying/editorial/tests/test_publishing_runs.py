@@ -30,7 +30,9 @@ def png() -> bytes:
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -147,3 +149,24 @@ def test_the_secret_is_kept_encrypted(world, db):
     config = side.account.publisher
     assert "very-secret-value" not in config.secret_ciphertext
     assert config.secret_ciphertext
+
+
+def test_changing_the_api_address_needs_the_secret_again(world, db):
+    from django.core.exceptions import ValidationError
+
+    side = world.alpha.clients[0]
+    manager = actor(world.alpha.staff[Role.ACCOUNT_MANAGER])
+    actions.configure_publisher(
+        actor=manager, account=side.account, mode="wechat_oa", appid="wx1", secret="s1"
+    )
+    with pytest.raises(ValidationError) as caught:
+        actions.configure_publisher(
+            actor=manager,
+            account=side.account,
+            mode="wechat_oa",
+            appid="wx1",
+            api_base="https://attacker.example",
+        )
+    assert "secret" in caught.value.message_dict
+    side.account.publisher.refresh_from_db()
+    assert side.account.publisher.api_base == "https://api.weixin.qq.com"
