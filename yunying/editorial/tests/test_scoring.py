@@ -271,10 +271,13 @@ def test_the_bonus_table_credits_author_and_editor_and_shares_the_pool(world, lo
         )
         in page
     )
-    assert "÷ total points" in gettext(
-        "Share: pool × points ÷ total points, rounded half-up to 0.01 yuan; the rounding "
-        "remainder goes to the largest share, so that the shares add up to the pool exactly. "
-        "With no points, nothing is allocated."
+    assert (
+        gettext(
+            "Share: pool × points ÷ total points, rounded half-up to 0.01 yuan; the rounding "
+            "remainder goes to the largest share, so that the shares add up to the pool exactly. "
+            "With no points, nothing is allocated."
+        )
+        in page
     )
     assert 'data-testid="share-rule"' in page
     scored = rows_of(page, "scored")

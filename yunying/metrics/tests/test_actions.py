@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext
 
 from yunying.audit.models import AuditEntry
 from yunying.metrics import actions
@@ -137,8 +138,15 @@ def test_a_failure_while_writing_rolls_back_the_whole_import(
 def test_two_rows_for_the_same_day_and_metric_are_refused(world: World) -> None:
     account = world.alpha.clients[0].account
     twice = [*rows(1), MetricRow(dt.date(2026, 10, 1), "B", "reads", D(3))]
-    with pytest.raises(ValidationError, match="more than one account"):
+    with pytest.raises(ValidationError) as caught:
         actions.import_metrics(actor=actor(world.alpha.admin), account=account, rows=twice)
+    assert (
+        gettext(
+            "%(where)sthe rows give this value twice. Does the file hold more than one account?"
+        )
+        % {"where": "2026-10-01 reads: "}
+        in caught.value.messages
+    )
     assert stored(account) == {}
 
 
