@@ -16,17 +16,7 @@ from yunying.core.api import ScopedViewSet
 from . import actions
 from .choices import State
 from .models import ContentItem, ContentVersion, StateChange
-
-# What a client reviewer sees: from their review on, never the agency's drafts.
-CLIENT_VISIBLE_STATES = frozenset(
-    {
-        State.CLIENT_REVIEW,
-        State.SCHEDULED,
-        State.PUBLISHED,
-        State.ARCHIVED,
-        State.RETURNED,
-    }
-)
+from .visibility import visible_items
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -114,11 +104,7 @@ class ContentItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     action_permissions = {"transition": "transition"}
 
     def get_queryset(self) -> Any:
-        rows = super().get_queryset()
-        actor = self.actor
-        if actor.is_client_reviewer and not actor.is_staff_member:
-            rows = rows.filter(state__in=CLIENT_VISIBLE_STATES)
-        return rows.prefetch_related(
+        return visible_items(self.actor).prefetch_related(
             "accounts",
             Prefetch("versions", queryset=ContentVersion.objects.order_by("number")),
             Prefetch("changes", queryset=StateChange.objects.order_by("at", "id")),

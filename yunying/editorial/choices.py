@@ -97,6 +97,9 @@ OPEN_STATES = frozenset(State) - {State.WITHDRAWN}
 # Approved by the client (or past it).
 APPROVED_STATES = frozenset({State.SCHEDULED, State.PUBLISHED, State.ARCHIVED})
 PUBLISHED_STATES = frozenset({State.PUBLISHED, State.ARCHIVED})
+# What a client's reviewer sees of the plan: items from the moment they reach the client, never
+# the agency's internal drafts (``visibility.visible_items`` adds the client's own returns).
+CLIENT_STATES = frozenset({State.CLIENT_REVIEW, State.SCHEDULED, State.PUBLISHED, State.ARCHIVED})
 
 
 class MaterialKind(models.TextChoices):

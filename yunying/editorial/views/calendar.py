@@ -35,16 +35,13 @@ from yunying.workdays.choices import DayKind
 from yunying.workdays.models import CalendarDay, CalendarYear
 
 from .. import actions, planning
-from ..choices import OPEN_STATES, PUBLISHED_STATES, ContentKind, State
+from ..choices import CLIENT_STATES, OPEN_STATES, PUBLISHED_STATES, ContentKind, State
 from ..models import Column, ContentItem, PushSlot
 
 VIEW = "editorial.view_contentitem"
 SCHEDULE = "editorial.schedule_contentitem"
 SETUP = "editorial.change_column"
 
-# What a client's reviewer sees of the plan: items from the moment they reach the client, never
-# the agency's internal drafts (nor items returned for another internal round).
-REVIEWER_STATES = frozenset({State.CLIENT_REVIEW, State.SCHEDULED, State.PUBLISHED, State.ARCHIVED})
 # ``actions.reschedule`` refuses these; the calendar does not offer to drag them.
 FIXED_STATES = frozenset({State.PUBLISHED, State.ARCHIVED, State.WITHDRAWN})
 # An item dropped on a day without a time of its own goes out at the client's first push slot,
@@ -76,7 +73,7 @@ def calendar_items(actor: Actor) -> QuerySet[ContentItem]:
     """Items the actor may see on the plan: open ones; for a reviewer only client-facing ones."""
     rows = ContentItem.objects.visible_to(actor).filter(state__in=OPEN_STATES)
     if actor.client_ids is not None:
-        rows = rows.filter(state__in=REVIEWER_STATES)
+        rows = rows.filter(state__in=CLIENT_STATES)
     return rows
 
 

@@ -29,13 +29,13 @@ from yunying.tenancy.scoping import Actor, get_visible_or_404
 
 from .. import actions
 from ..choices import (
+    CLIENT_STATES,
     KIND_PLATFORMS,
     ContentKind,
     IntakeChannel,
     IntakeStatus,
     MaterialKind,
     MaterialOwner,
-    State,
 )
 from ..models import ContentItem, IntakeRequest, Material
 from .materials import is_readable_image
@@ -46,8 +46,6 @@ DECIDE = "editorial.decide_intakerequest"
 # The library offers this many of the client's newest materials to attach; older ones are
 # found in the library and attached to the item later.
 OFFERED_MATERIALS = 100
-# Items a client reviewer may open: from client review on, never internal drafts.
-REVIEWER_STATES = frozenset({State.CLIENT_REVIEW, State.SCHEDULED, State.PUBLISHED, State.ARCHIVED})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -57,7 +55,7 @@ def _is_reviewer(actor: Actor) -> bool:
 
 def item_link_visible(actor: Actor, item: ContentItem | None) -> bool:
     """Whether the person may open the item a request became (reviewers: not while drafted)."""
-    return item is not None and (not _is_reviewer(actor) or item.state in REVIEWER_STATES)
+    return item is not None and (not _is_reviewer(actor) or item.state in CLIENT_STATES)
 
 
 # --- The list --------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -33,16 +33,15 @@ from yunying.tenancy.scoping import Actor, actor_for
 from yunying.workdays.services import missing_year_message
 
 from .. import actions, checking, runs, sanitize, workflow
-from ..choices import EDITABLE_STATES, KIND_PLATFORMS, ContentKind, State
+from ..choices import CLIENT_STATES, EDITABLE_STATES, KIND_PLATFORMS, ContentKind, State
 from ..diff import PartDiff, diff_parts
 from ..forms import VIDEO_PART_KINDS, ItemForm, PublishedForm, TransitionForm
 from ..models import TEXT_PARTS, ContentItem, ContentVersion, Material, StateChange
 from ..sanitize import Mark, Rendered
+from ..visibility import visible_items
 
 VIEW = "editorial.view_contentitem"
 
-# What a client reviewer may see: what was put before them, never the drafts before it.
-REVIEWER_STATES = (State.CLIENT_REVIEW, State.SCHEDULED, State.PUBLISHED, State.ARCHIVED)
 
 # Button labels for moves whose target name alone would not say what happens.
 MOVE_LABELS = {
@@ -55,26 +54,6 @@ MOVE_LABELS = {
 
 
 # --- Shared by the item pages and the review page ----------------------------------------------
-
-
-def visible_items(actor: Actor) -> QuerySet[ContentItem]:
-    """The items the actor may open: all the agency's for staff; for a client reviewer their
-    client's items from client review on, the ones they returned this round, and published
-    items taken down (they are told about those)."""
-    rows = ContentItem.objects.visible_to(actor)
-    if actor.client_ids is None:
-        return rows
-    returned_by_client = StateChange.objects.filter(
-        item=OuterRef("pk"),
-        source=State.CLIENT_REVIEW,
-        target=State.RETURNED,
-        round=OuterRef("round"),
-    )
-    return rows.filter(
-        Q(state__in=REVIEWER_STATES)
-        | (Q(state=State.RETURNED) & Q(Exists(returned_by_client)))
-        | Q(state=State.WITHDRAWN, published_at__isnull=False)
-    )
 
 
 def get_item(actor: Actor, pk: int) -> ContentItem:
@@ -241,7 +220,7 @@ class ItemListView(ScopedListView):
             staff=staff,
             to_review=to_review,
             clients=Client.objects.visible_to(actor),
-            states=State.choices if staff else [(s, State(s).label) for s in REVIEWER_STATES],
+            states=State.choices if staff else [(s, s.label) for s in State if s in CLIENT_STATES],
             kinds=ContentKind.choices,
             filtered=any(params.get(k) for k in ("client", "state", "kind", "mine", "q")),
             can_add=policy.can(actor, "editorial.add_contentitem"),

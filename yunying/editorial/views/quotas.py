@@ -36,9 +36,8 @@ from yunying.tenancy.models import Client
 from yunying.tenancy.scoping import Actor
 
 from .. import planning
-from ..choices import APPROVED_STATES, OPEN_STATES, PUBLISHED_STATES, QUOTA_KIND
+from ..choices import APPROVED_STATES, CLIENT_STATES, OPEN_STATES, PUBLISHED_STATES, QUOTA_KIND
 from ..models import ContentItem, PushSlot
-from .calendar import REVIEWER_STATES
 
 VIEW = "editorial.view_contentitem"
 
@@ -252,7 +251,7 @@ def _quota(
                 or account.pk not in {a.pk for a in item.accounts.all()}
             ):
                 continue
-            visible = actor.client_ids is None or item.state in REVIEWER_STATES
+            visible = actor.client_ids is None or item.state in CLIENT_STATES
             hidden += not visible
             lines.append(
                 Line(
