@@ -105,7 +105,10 @@ class ItemForm(forms.Form):
         help_text=_("An image from the client's material library."),
     )
     column = _ClientScopedChoice(
-        label=_("column"), queryset=Column.objects.none(), widget=TaggedSelect, required=False
+        label=pgettext_lazy("content column", "column"),
+        queryset=Column.objects.none(),
+        widget=TaggedSelect,
+        required=False,
     )
     article_slot = forms.ChoiceField(
         label=_("article slot"),

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yunying.accounts.models import PlatformAccount
 from yunying.tenancy.models import Agency, Client, User
@@ -138,8 +139,8 @@ class Column(models.Model):
     tenant_scope: ClassVar[TenantScope] = TenantScope()
 
     class Meta:
-        verbose_name = _("column")
-        verbose_name_plural = _("columns")
+        verbose_name = pgettext_lazy("content column", "column")
+        verbose_name_plural = pgettext_lazy("content column", "columns")
         ordering = ["client_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["client", "name"], name="column_name_unique")
@@ -194,7 +195,7 @@ class ContentItem(models.Model):
         null=True,
         blank=True,
         related_name="items",
-        verbose_name=_("column"),
+        verbose_name=pgettext_lazy("content column", "column"),
     )
     article_slot = models.CharField(
         _("article slot"), max_length=1, choices=ArticleSlot.choices, blank=True

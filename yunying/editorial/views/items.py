@@ -45,7 +45,7 @@ VIEW = "editorial.view_contentitem"
 
 # Button labels for moves whose target name alone would not say what happens.
 MOVE_LABELS = {
-    State.CLIENT_REVIEW: gettext_lazy("Send to the client"),
+    State.CLIENT_REVIEW: gettext_lazy("Submit for the client's review"),
     State.RETURNED: gettext_lazy("Return for revision"),
     State.WITHDRAWN: gettext_lazy("Withdraw"),
     State.ARCHIVED: gettext_lazy("Archive"),
