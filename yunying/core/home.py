@@ -11,6 +11,8 @@ from django.utils import timezone
 from yunying.accounts.choices import AccountStatus, Platform
 from yunying.accounts.models import AccountChangeRequest, PlatformAccount
 from yunying.audit.models import AuditEntry
+from yunying.editorial.choices import State
+from yunying.editorial.models import ContentItem
 from yunying.notify.models import Notification
 from yunying.settlement.choices import UNPAID, StatementStatus
 from yunying.settlement.models import Invoice, Statement
@@ -115,6 +117,18 @@ def _manager(actor: Actor, today: Any) -> dict[str, Any]:
     }
 
 
+def _my_content(actor: Actor) -> list[Any] | None:
+    """Content items of my clients that wait for a move my role makes, soonest first (None for
+    roles the pipeline never waits on, such as hosts)."""
+    from yunying.editorial import workflow
+
+    states = workflow.waiting_on(actor.roles)
+    if not states:
+        return None
+    rows = ContentItem.objects.visible_to(actor).filter(state__in=states)
+    return list(rows.select_related("client").order_by("planned_at", "pk")[:20])
+
+
 def _team_member(actor: Actor, today: Any) -> dict[str, Any]:
     seats = _my_seats(actor)
     accounts = PlatformAccount.objects.visible_to(actor).filter(
@@ -128,7 +142,11 @@ def _team_member(actor: Actor, today: Any) -> dict[str, Any]:
         accounts = accounts.filter(
             platform__in=[Platform.LIVESTREAM, Platform.DOUYIN, Platform.WECHAT_CHANNELS]
         )
-    return {"seats": seats, "accounts": list(accounts.select_related("client")[:30])}
+    return {
+        "seats": seats,
+        "accounts": list(accounts.select_related("client")[:30]),
+        "my_content": _my_content(actor),
+    }
 
 
 def _finance(actor: Actor, today: Any) -> dict[str, Any]:
@@ -166,6 +184,12 @@ def _client_reviewer(actor: Actor, today: Any) -> dict[str, Any]:
         ),
         "pending_accounts": list(
             _pending_accounts(actor).select_related("client", "account", "agency")
+        ),
+        "pending_content": list(
+            ContentItem.objects.visible_to(actor)
+            .filter(state=State.CLIENT_REVIEW)
+            .select_related("client")
+            .order_by("review_due", "pk")
         ),
         "pending_statements": list(
             Statement.objects.visible_to(actor)

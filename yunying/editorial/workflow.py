@@ -137,6 +137,19 @@ def moves_from(source: str, roles: frozenset[str] | set[str]) -> list[Transition
     return [t for t in TRANSITIONS if t.source == source and t.roles & set(roles)]
 
 
+def waiting_on(roles: frozenset[str] | set[str]) -> frozenset[str]:
+    """States in which an item waits for one of ``roles`` to move it forward along the line
+    (or, returned, back into editing). Side moves (returns, drops, archiving) don't count:
+    nothing waits for those."""
+    return frozenset(
+        t.source
+        for t in TRANSITIONS
+        if t.roles & set(roles)
+        and t.target not in {RETURNED, WITHDRAWN, ARCHIVED}
+        and (t.source == RETURNED or STATES.index(t.target) > STATES.index(t.source))
+    )
+
+
 def as_table() -> list[dict[str, object]]:
     """The table as JSON-ready rows (``yunying workflow --json``)."""
     return [{"from": t.source, "to": t.target, "roles": sorted(t.roles)} for t in TRANSITIONS]
