@@ -278,7 +278,11 @@ def _qinghe_home(page: Page) -> None:
     expect(used).to_contain_text("qinghe_tea@demo.invalid")
     for other in (MINGYUAN, BEILING, "明远", "北岭"):
         expect(page.locator("main")).not_to_contain_text(other)
-    expect(page.locator("main a[href$='/review/']")).to_have_count(0)
+    # The demo's one article waiting for the client; no statement is (青禾 has no contract).
+    review = page.locator("main a[href$='/review/']")
+    expect(review).to_have_count(1)
+    expect(review).to_contain_text("门店周年庆：第二杯半价")
+    expect(review).to_have_attribute("href", re.compile(r"^/content/\d+/review/$"))
 
 
 def _mingyuan_home(page: Page) -> None:

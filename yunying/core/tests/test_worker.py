@@ -138,7 +138,8 @@ def test_worker_process_runs_a_task_from_redis(worker: Any, redis_url: str) -> N
 
     demo.seed()
     Notification.objects.filter(kind="certification_expiry").delete()
-    probe = Celery("probe", broker=redis_url)
+    # Not the current app: shared tasks of later tests must keep resolving to ours (eager).
+    probe = Celery("probe", broker=redis_url, set_as_current=False)
     probe.send_task("yunying.accounts.tasks.sweep_certification_expiry")
 
     def reminded() -> bool:
