@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "content.edit": _("Content item edited"),
     "content.reschedule": _("Content item rescheduled"),
     "content.transition": _("Content item moved in the workflow"),
+    "content.gate_blocked": _("Compliance check stopped a move"),
     "content.comment": _("Review comment added"),
     "content.score": _("Published item scored"),
     "content.preview_sent": _("Preview sent to the team group"),

@@ -337,21 +337,29 @@ def _last_findings(item: ContentItem) -> list[dict[str, Any]]:
     return list(last.findings) if last else []
 
 
+class GateBlocked(ValidationError):
+    """The compliance gate stopped a move; carries the blocking findings."""
+
+    def __init__(self, findings: list[checking.Finding]) -> None:
+        self.findings = findings
+        super().__init__(
+            {
+                "compliance": [
+                    _("%(text)s (%(part)s): %(message)s — %(source)s")
+                    % {"text": f.text, "part": f.field, "message": f.message, "source": f.source}
+                    for f in findings
+                ]
+            }
+        )
+
+
 def _gate(
     item: ContentItem, actor: Actor, target: str, override_reason: str
 ) -> tuple[list[checking.Finding], str]:
     findings = check_compliance(item)
     blocking = checking.blocking(findings)
     if blocking:
-        raise ValidationError(
-            {
-                "compliance": [
-                    _("%(text)s (%(part)s): %(message)s — %(source)s")
-                    % {"text": f.text, "part": f.field, "message": f.message, "source": f.source}
-                    for f in blocking
-                ]
-            }
-        )
+        raise GateBlocked(blocking)
     open_warnings = [
         f for f in checking.warnings(findings) if f.fingerprint not in _overridden(item)
     ]
@@ -404,7 +412,6 @@ def _start_client_review(item: ContentItem, rules: EditorialRules) -> None:
     }
 
 
-@transaction.atomic
 def transition(
     *,
     actor: Actor,
@@ -415,7 +422,47 @@ def transition(
     published_url: str = "",
     published_at: dt.datetime | None = None,
 ) -> StateChange:
-    """Move ``item`` to ``target`` if the workflow table allows it for the actor's roles."""
+    """Move ``item`` to ``target`` if the workflow table allows it for the actor's roles.
+
+    A move the compliance gate stops is rolled back, then audited on its own (with the
+    findings), so the weekly review can list what the gate caught.
+    """
+    try:
+        return _transition(
+            actor=actor,
+            item=item,
+            target=target,
+            comment=comment,
+            override_reason=override_reason,
+            published_url=published_url,
+            published_at=published_at,
+        )
+    except GateBlocked as blocked:
+        record(
+            actor=actor,
+            action="content.gate_blocked",
+            obj=item,
+            data={
+                "from": item.state,
+                "to": target,
+                "version": item.version,
+                "findings": [f.as_dict() for f in blocked.findings],
+            },
+        )
+        raise
+
+
+@transaction.atomic
+def _transition(
+    *,
+    actor: Actor,
+    item: ContentItem,
+    target: str,
+    comment: str,
+    override_reason: str,
+    published_url: str,
+    published_at: dt.datetime | None,
+) -> StateChange:
     if actor.user is not None:
         policy.require(actor, "editorial.transition_contentitem")
         ensure_same_agency(actor, item.agency_id)

@@ -101,6 +101,12 @@ def test_a_blocking_finding_stops_entering_supervisor_review(world, db):
     assert "国家级" in " ".join(caught.value.message_dict["compliance"])
     item.refresh_from_db()
     assert item.state == State.TEAM_PREVIEW
+    # The stopped attempt is on the record with what stopped it.
+    from yunying.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="content.gate_blocked", object_id=str(item.pk))
+    assert entry.data["to"] == State.SUPERVISOR_REVIEW
+    assert [f["text"] for f in entry.data["findings"]] == ["国家级"]
 
 
 def test_a_warning_passes_to_the_supervisor_who_overrides_it_with_a_reason(world, db):
@@ -367,3 +373,20 @@ def test_only_published_items_are_scored_and_marks_stay_in_range(world, db):
     assert "layout" in caught.value.message_dict
     score = actions.score_item(actor=supervisor, item=item, marks=marks, comment="好")
     assert str(score.total) == "84.00"
+
+
+def test_the_weekly_review_lists_moves_the_gate_stopped(world, db, login):
+    from django.urls import reverse
+
+    item = walk(world, make_item(world, body="<p>最佳口感</p>"), State.TEAM_PREVIEW)
+    with time_machine.travel(at("2026-11-10"), tick=False), pytest.raises(ValidationError):
+        actions.transition(
+            actor=_who(world, Role.COPYWRITER), item=item, target=State.SUPERVISOR_REVIEW
+        )
+    page = login(world.alpha.staff[Role.SUPERVISOR]).get(
+        reverse("editorial:weekly") + "?date=2026-11-17"
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "data-blocked" in html
+    assert "最佳" in html

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from yunying.accounts.choices import AccountStatus
 from yunying.accounts.models import PlatformAccount
+from yunying.audit.models import AuditEntry
 from yunying.metrics.definitions import evaluate
 from yunying.metrics.models import DailyMetric, PostFact
 from yunying.tenancy import policy
@@ -302,6 +303,23 @@ def weekly(request: HttpRequest) -> HttpResponse:
         .exclude(findings=[])
         .order_by("at", "id")
     )
+    # Moves the gate stopped are rolled back, so only the audit log has them.
+    blocked_rows = AuditEntry.objects.visible_to(actor).filter(
+        action="content.gate_blocked", **_between(last_monday, monday, "created_at")
+    )
+    if client is not None:
+        blocked_rows = blocked_rows.filter(client_id=client.pk)
+    blocked = [
+        {
+            "at": entry.created_at,
+            "item_id": int(entry.object_id),
+            "title": entry.object_repr,
+            "source": State(entry.data["from"]).label,
+            "target": State(entry.data["to"]).label,
+            "findings": entry.data["findings"],
+        }
+        for entry in blocked_rows.order_by("created_at", "id")
+    ]
     planned = (
         items.filter(**_between(monday, next_monday, "planned_at"))
         .exclude(state=State.WITHDRAWN)
@@ -330,6 +348,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
             "by_client_kind": by_client_kind,
             "growth": growth,
             "findings": findings,
+            "blocked": blocked,
             "plan": list(days.items()),
             "planned_count": sum(len(v) for v in days.values()),
             "may_see_scores": may_see_scores,
