@@ -52,3 +52,26 @@ def test_another_agency_cannot_move_the_item(world, db, api):
         url(item, move=True), {"target": "client_review"}, format="json"
     )
     assert response.status_code == 404
+
+
+def test_the_admin_shows_items_read_only_and_never_deletes_them(world, db, login):
+    from django.urls import reverse
+
+    item = walk(world, make_item(world, title="后台只读"), State.SCHEDULED)
+    admin = login(world.alpha.admin)
+    listing = admin.get(reverse("admin:editorial_contentitem_changelist"))
+    assert listing.status_code == 200
+    assert "后台只读" in listing.content.decode()
+    delete = admin.post(
+        reverse("admin:editorial_contentitem_delete", args=[item.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert item.__class__.objects.filter(pk=item.pk).exists()
+    other = login(world.beta.admin).get(reverse("admin:editorial_contentitem_changelist"))
+    assert "后台只读" not in other.content.decode()
+    # The API has no delete either.
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.alpha.admin)
+    assert client.delete(url(item)).status_code == 405
