@@ -9,33 +9,23 @@ quota pages go to ``test-artifacts/screenshots/``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
 
-# The browser, live server and screenshot folder of the shell's browser tests.
-from yunying.core.tests.test_browser import (  # noqa: F401
-    PHONE,
-    TIMEOUT_MS,
-    assert_no_horizontal_scroll,
-    browser,
-    screenshots,
-    server,
-    wait_for_path,
-)
+from yunying.core.tests.test_browser import PHONE, assert_no_horizontal_scroll
 from yunying.editorial import actions
 from yunying.editorial.choices import State
 from yunying.editorial.models import ContentItem
 from yunying.editorial.tests.helpers import make_item, walk
 from yunying.settlement.tests.helpers import make_contract
 from yunying.tenancy.choices import Role
-from yunying.testing import PASSWORD, World, actor, build_world
+from yunying.testing import World, actor, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -89,40 +79,6 @@ def world_live(live_db: None) -> World:
     return world
 
 
-@pytest.fixture
-def open_page(
-    browser: Browser,  # noqa: F811
-    server: LiveServer,  # noqa: F811
-    world_live: World,
-) -> Iterator[Callable[..., Page]]:
-    """A signed-in page per call; script errors and server errors fail the test at teardown."""
-    contexts: list[BrowserContext] = []
-    problems: list[str] = []
-
-    def check(response: Response) -> None:
-        if response.status >= 500 or ("/static/" in response.url and response.status >= 400):
-            problems.append(f"{response.status} {response.url}")
-
-    def make(username: str, **options: Any) -> Page:
-        context = browser.new_context(base_url=server.url, locale="zh-CN", **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("response", check)
-        page.goto(reverse("login"))
-        page.locator("input[name=username]").fill(username)
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.locator(f"form[action='{reverse('login')}'] button[type=submit]").click()
-        wait_for_path(page, reverse("core:home"))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems
-
-
 def card(page: Page, title: str) -> Any:
     return page.locator("li.cal-card", has_text=title)
 
@@ -130,7 +86,7 @@ def card(page: Page, title: str) -> Any:
 def test_an_editor_drags_items_to_another_day_and_into_a_push_slot(
     open_page: Callable[..., Page],
     world_live: World,
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
     client = world_live.alpha.clients[0].client
     page = open_page("alpha_editor")
@@ -182,7 +138,7 @@ def test_an_editor_drags_items_to_another_day_and_into_a_push_slot(
 
 def test_the_client_reviewer_sees_a_read_only_calendar_on_a_phone(
     open_page: Callable[..., Page],
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
     page = open_page("alpha_reviewer_a1", **PHONE)
     page.goto(f"{reverse('editorial:calendar')}?view=month&date=2026-10-14")
@@ -195,7 +151,7 @@ def test_the_client_reviewer_sees_a_read_only_calendar_on_a_phone(
 
 def test_the_quota_page_explains_its_figures(
     open_page: Callable[..., Page],
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
     page = open_page("alpha_account_manager")
     page.goto(f"{reverse('editorial:quotas')}?month=2026-10")

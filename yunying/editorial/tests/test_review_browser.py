@@ -8,33 +8,23 @@ cannot share a module with the rolled-back ``world`` fixture. Screenshots go to
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
 
 from yunying.accounts import actions as account_actions
-from yunying.core.tests.test_browser import (  # noqa: F401
-    PHONE,
-    TIMEOUT_MS,
-    assert_no_horizontal_scroll,
-    browser,
-    screenshots,
-    server,
-    wait_for_path,
-)
+from yunying.core.tests.test_browser import PHONE, assert_no_horizontal_scroll, wait_for_path
 from yunying.editorial import actions
 from yunying.editorial.choices import ContentKind, State
 from yunying.editorial.models import ContentItem
 from yunying.editorial.tests.helpers import make_item, walk
 from yunying.settlement.tests.helpers import make_contract
 from yunying.tenancy.choices import Role
-from yunying.testing import PASSWORD, World, actor, build_world
+from yunying.testing import World, actor, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -97,40 +87,6 @@ def world_live(live_db: None) -> World:
     return world
 
 
-@pytest.fixture
-def open_page(
-    browser: Browser,  # noqa: F811
-    server: LiveServer,  # noqa: F811
-    world_live: World,
-) -> Iterator[Callable[..., Page]]:
-    """A signed-in page per call; script errors and server errors fail the test at teardown."""
-    contexts: list[BrowserContext] = []
-    problems: list[str] = []
-
-    def check(response: Response) -> None:
-        if response.status >= 500 or ("/static/" in response.url and response.status >= 400):
-            problems.append(f"{response.status} {response.url}")
-
-    def make(username: str, **options: Any) -> Page:
-        context = browser.new_context(base_url=server.url, locale="zh-CN", **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("response", check)
-        page.goto(reverse("login"))
-        page.locator("input[name=username]").fill(username)
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.locator(f"form[action='{reverse('login')}'] button[type=submit]").click()
-        wait_for_path(page, reverse("core:home"))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems
-
-
 def select(page: Page, part: str, quote: str, occurrence: int = 0) -> None:
     """Select ``quote`` inside the part the way a finger does, as one range in the page."""
     page.evaluate(
@@ -162,7 +118,7 @@ def select(page: Page, part: str, quote: str, occurrence: int = 0) -> None:
 def test_the_reviewer_returns_a_video_with_remarks_on_selected_passages(
     open_page: Callable[..., Page],
     world_live: World,
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
     video = ContentItem.objects.get(title="秋季新品开箱")
     page = open_page("alpha_reviewer_a1", **PHONE)
@@ -209,7 +165,7 @@ def test_the_reviewer_returns_a_video_with_remarks_on_selected_passages(
 def test_the_reviewer_approves_an_article_after_remarking_on_its_body(
     open_page: Callable[..., Page],
     world_live: World,
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
     article = ContentItem.objects.get(title="桂花乌龙上市")
     page = open_page("alpha_reviewer_a1", **PHONE)
@@ -231,7 +187,7 @@ def test_the_reviewer_approves_an_article_after_remarking_on_its_body(
 
 def test_staff_see_the_item_page_and_the_clients_view_on_a_phone(
     open_page: Callable[..., Page],
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
     video = ContentItem.objects.get(title="秋季新品开箱")
     page = open_page("alpha_supervisor", **PHONE)
@@ -250,7 +206,7 @@ def test_staff_see_the_item_page_and_the_clients_view_on_a_phone(
 def test_the_create_form_shows_the_fields_of_the_kind_and_previews_the_body(
     open_page: Callable[..., Page],
     world_live: World,
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
     side, other = world_live.alpha.clients
     page = open_page("alpha_editor")

@@ -8,29 +8,19 @@ database, which cannot share a module with the rolled-back ``world`` fixture. Sc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
 
-# The browser, live server and screenshot folder of the shell's browser tests.
-from yunying.core.tests.test_browser import (  # noqa: F401
-    PHONE,
-    TIMEOUT_MS,
-    assert_no_horizontal_scroll,
-    browser,
-    screenshots,
-    server,
-    wait_for_path,
-)
+from yunying.core.tests.test_browser import PHONE, assert_no_horizontal_scroll
 from yunying.editorial.models import EditorialSettings, Score
 from yunying.editorial.tests.scoring_helpers import publish, score
-from yunying.testing import PASSWORD, World, build_world
+from yunying.testing import World, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -45,45 +35,11 @@ def world_live(live_db: None) -> World:
     return world
 
 
-@pytest.fixture
-def open_page(
-    browser: Browser,  # noqa: F811
-    server: LiveServer,  # noqa: F811
-    world_live: World,
-) -> Iterator[Callable[..., Page]]:
-    """A signed-in phone page per call; script and server errors fail the test at teardown."""
-    contexts: list[BrowserContext] = []
-    problems: list[str] = []
-
-    def check(response: Response) -> None:
-        if response.status >= 500 or ("/static/" in response.url and response.status >= 400):
-            problems.append(f"{response.status} {response.url}")
-
-    def make(username: str) -> Page:
-        context = browser.new_context(base_url=server.url, locale="zh-CN", **PHONE)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("response", check)
-        page.goto(reverse("login"))
-        page.locator("input[name=username]").fill(username)
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.locator(f"form[action='{reverse('login')}'] button[type=submit]").click()
-        wait_for_path(page, reverse("core:home"))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems
-
-
 def test_the_supervisor_scores_on_a_phone_and_sees_the_total_while_typing(
     open_page: Callable[..., Page],
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
-    page = open_page("alpha_supervisor")
+    page = open_page("alpha_supervisor", **PHONE)
     page.goto(reverse("editorial:scores"))
     waiting = page.locator("tr[data-testid='to-score']")
     expect(waiting).to_have_count(1)
@@ -115,10 +71,10 @@ def test_the_supervisor_scores_on_a_phone_and_sees_the_total_while_typing(
 @pytest.mark.parametrize("name", ["standup", "weekly"])
 def test_the_meeting_packs_fit_a_phone(
     open_page: Callable[..., Page],
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
     name: str,
 ) -> None:
-    page = open_page("alpha_editor")
+    page = open_page("alpha_editor", **PHONE)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     # Today's stand-up shows yesterday's posts; the weekly review a week on looks back at them.
     query = "" if name == "standup" else f"?date={yesterday + dt.timedelta(days=7)}"
@@ -134,9 +90,9 @@ def test_the_meeting_packs_fit_a_phone(
 def test_the_admin_edits_the_rubric_on_a_phone(
     open_page: Callable[..., Page],
     world_live: World,
-    screenshots: Path,  # noqa: F811
+    screenshots: Path,
 ) -> None:
-    page = open_page("alpha_admin")
+    page = open_page("alpha_admin", **PHONE)
     page.goto(reverse("editorial:editorial_settings"))
     rows = page.locator("[data-testid=criterion]")
     expect(rows).to_have_count(5)  # the default rubric and a blank row

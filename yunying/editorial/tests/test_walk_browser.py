@@ -10,28 +10,19 @@ Screenshots go to ``test-artifacts/screenshots/``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, Page, Response
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page
 
 from yunying.accounts import actions as account_actions
 from yunying.accounts.choices import Platform
-from yunying.core.tests.test_browser import (  # noqa: F401
-    PHONE,
-    TIMEOUT_MS,
-    assert_no_horizontal_scroll,
-    browser,
-    screenshots,
-    server,
-    wait_for_path,
-)
+from yunying.core.tests.test_browser import PHONE, assert_no_horizontal_scroll
 from yunying.editorial.choices import State
 from yunying.editorial.models import ContentItem
 from yunying.tenancy.choices import Role
-from yunying.testing import PASSWORD, World, actor, build_world
+from yunying.testing import World, actor, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -54,40 +45,6 @@ def world_live(live_db: None) -> World:
         password="Douyin-a1-pass",
     )
     return world
-
-
-@pytest.fixture
-def sign_in(
-    browser: Browser,  # noqa: F811
-    server: LiveServer,  # noqa: F811
-) -> Iterator[Callable[..., Page]]:
-    """A signed-in page per person (desktop, or a phone for the client)."""
-    contexts: list[BrowserContext] = []
-    problems: list[str] = []
-
-    def check(response: Response) -> None:
-        if response.status >= 500 or ("/static/" in response.url and response.status >= 400):
-            problems.append(f"{response.status} {response.url}")
-
-    def make(username: str, *, phone: bool = False) -> Page:
-        options = PHONE if phone else {"viewport": {"width": 1280, "height": 900}}
-        context = browser.new_context(base_url=server.url, locale="zh-CN", **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("response", check)
-        page.goto(reverse("login"))
-        page.locator("input[name=username]").fill(username)
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.locator(f"form[action='{reverse('login')}'] button[type=submit]").click()
-        wait_for_path(page, reverse("core:home"))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems
 
 
 def move(page: Page, item: ContentItem, target: str, comment: str = "") -> None:
@@ -143,16 +100,16 @@ def select_in_part(page: Page, part: str, passage: str) -> None:
 
 def test_a_video_walks_from_collection_to_published_with_one_client_return(
     world_live: World,
-    sign_in: Callable[..., Page],
-    screenshots,  # noqa: F811
+    open_page: Callable[..., Page],
+    screenshots,
 ) -> None:
     world = world_live
     side = world.alpha.clients[0]
     douyin = world.extra["douyin"]
-    editor = sign_in(world.alpha.staff[Role.EDITOR].username)
-    writer = sign_in(world.alpha.staff[Role.COPYWRITER].username)
-    supervisor = sign_in(world.alpha.staff[Role.SUPERVISOR].username)
-    client = sign_in(side.reviewer.username, phone=True)
+    editor = open_page(world.alpha.staff[Role.EDITOR].username)
+    writer = open_page(world.alpha.staff[Role.COPYWRITER].username)
+    supervisor = open_page(world.alpha.staff[Role.SUPERVISOR].username)
+    client = open_page(side.reviewer.username, **PHONE)
 
     # The editor collects the video and pre-selects it.
     editor.goto(reverse("editorial:item_create"))
