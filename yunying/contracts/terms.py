@@ -179,8 +179,9 @@ class Windows:
     report_day: int | None = None
     payment_day: int | None = None
     # What the client's silence past the review window means: "escalate" (the account manager
-    # chases the client) or "deemed_approval" (the item counts as approved and is scheduled).
-    client_silence: str = "escalate"
+    # chases the client) or "deemed_approval" (the item counts as approved and is scheduled);
+    # None when the contract does not say, like the other windows (the agency default applies).
+    client_silence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -720,7 +721,9 @@ def _windows(r: _Reader, data: Any) -> Windows:
             "client_silence",
         },
     )
-    silence = r.text(raw.get("client_silence", "escalate"), "windows.client_silence")
+    silence = (
+        r.text(raw["client_silence"], "windows.client_silence") if "client_silence" in raw else ""
+    )
     if silence and silence not in CLIENT_SILENCE:
         r.error(
             "windows.client_silence",
@@ -728,7 +731,7 @@ def _windows(r: _Reader, data: Any) -> Windows:
             f"而不是“{silence}”",
         )
     return Windows(
-        client_silence=silence or "escalate",
+        client_silence=silence or None,
         review_working_days=r.integer(
             raw.get("review_working_days"), "windows.review_working_days", minimum=1
         ),

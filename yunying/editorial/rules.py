@@ -86,9 +86,7 @@ def rules_for(agency_id: int, account_ids: Iterable[int], on: dt.date) -> Editor
     return EditorialRules(
         review_working_days=windows.review_working_days or defaults.review_working_days,
         max_revision_rounds=windows.max_revision_rounds or defaults.max_revision_rounds,
-        client_silence=windows.client_silence
-        if terms.data.get("windows", {}).get("client_silence")
-        else defaults.client_silence,
+        client_silence=windows.client_silence or defaults.client_silence,
         silent_termination_days=terms.termination.client_silent_working_days,
         contract_id=contract.pk,
         contract_number=contract.number,

@@ -142,9 +142,11 @@ def test_the_stored_document_is_plain_json() -> None:
     assert t.parse_terms(json.loads(json.dumps(terms.data))) == terms
 
 
-def test_client_silence_defaults_to_escalation_and_accepts_deemed_approval() -> None:
+def test_client_silence_is_unset_when_absent_and_accepts_both_meanings() -> None:
     data = base()
     data["windows"] = {"review_working_days": 3}
+    assert t.parse_terms(data).windows.client_silence is None
+    data["windows"]["client_silence"] = "escalate"
     assert t.parse_terms(data).windows.client_silence == "escalate"
     data["windows"]["client_silence"] = "deemed_approval"
     assert t.parse_terms(data).windows.client_silence == "deemed_approval"
