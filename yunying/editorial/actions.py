@@ -29,7 +29,7 @@ from yunying.notify.choices import NotificationKind
 from yunying.settlement.choices import EventKind
 from yunying.settlement.models import ContractEvent
 from yunying.tenancy import policy
-from yunying.tenancy.actions import client_reviewers
+from yunying.tenancy.actions import client_reviewers, team_people
 from yunying.tenancy.choices import Role
 from yunying.tenancy.models import Client, TeamMember, User
 from yunying.tenancy.scoping import Actor, ensure_same_agency
@@ -82,13 +82,6 @@ def item_url(item: ContentItem) -> str:
 
 def review_url(item: ContentItem) -> str:
     return reverse("editorial:review", args=[item.pk])
-
-
-def _team(client_id: int, *roles: str) -> list[User]:
-    seats = TeamMember.objects.filter(client_id=client_id, left_on__isnull=True)
-    if roles:
-        seats = seats.filter(role__in=roles)
-    return [seat.user for seat in seats.select_related("user")]
 
 
 def _item_params(item: ContentItem) -> dict[str, Any]:
@@ -580,7 +573,7 @@ def _after_transition(
     elif target == State.RETURNED:
         people = [u for u in (item.author, item.editor) if u is not None]
         notify(
-            people or _team(item.client_id, Role.COPYWRITER),
+            people or team_people(item.client_id, Role.COPYWRITER),
             agency_id=item.agency_id,
             client_id=item.client_id,
             kind=NotificationKind.CONTENT_RETURNED,
@@ -589,7 +582,7 @@ def _after_transition(
         )
         if item.over_rounds:
             notify(
-                _team(item.client_id, Role.ACCOUNT_MANAGER),
+                team_people(item.client_id, Role.ACCOUNT_MANAGER),
                 agency_id=item.agency_id,
                 client_id=item.client_id,
                 kind=NotificationKind.CONTENT_OVER_ROUNDS,
@@ -629,7 +622,7 @@ def _record_take_down(item: ContentItem, rules: EditorialRules, comment: str) ->
             note=comment[:200],
         )
     notify(
-        client_reviewers(item.client) + _team(item.client_id, Role.ACCOUNT_MANAGER),
+        client_reviewers(item.client) + team_people(item.client_id, Role.ACCOUNT_MANAGER),
         agency_id=item.agency_id,
         client_id=item.client_id,
         kind=NotificationKind.CONTENT_WITHDRAWN,
@@ -1032,7 +1025,7 @@ def submit_intake(
     intake.materials.set(materials)
     record(actor=actor, action="intake.submit", obj=intake, data={"kind": kind, "channel": channel})
     notify(
-        _team(client.pk, Role.EDITOR, Role.SUPERVISOR),
+        team_people(client.pk, Role.EDITOR, Role.SUPERVISOR),
         agency_id=client.agency_id,
         client_id=client.pk,
         kind=NotificationKind.INTAKE_SUBMITTED,

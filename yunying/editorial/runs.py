@@ -19,6 +19,7 @@ from yunying.accounts import vault
 from yunying.audit.actions import record
 from yunying.notify.actions import notify
 from yunying.notify.choices import NotificationKind
+from yunying.tenancy.actions import team_people
 from yunying.tenancy.choices import Role
 from yunying.tenancy.scoping import SYSTEM
 from yunying.workdays.calendar import MissingCalendarYear
@@ -232,7 +233,7 @@ def _apply(
             )
         elif outcome.status == PublishStatus.MANUAL:
             notify(
-                people or actions._team(item.client_id, Role.EDITOR, Role.COPYWRITER),
+                people or team_people(item.client_id, Role.EDITOR, Role.COPYWRITER),
                 agency_id=item.agency_id,
                 client_id=item.client_id,
                 kind=NotificationKind.CONTENT_PUBLISH_DUE,
@@ -242,7 +243,7 @@ def _apply(
             )
         elif outcome.status == PublishStatus.FAILED:
             notify(
-                people + actions._team(item.client_id, Role.SUPERVISOR),
+                people + team_people(item.client_id, Role.SUPERVISOR),
                 agency_id=item.agency_id,
                 client_id=item.client_id,
                 kind=NotificationKind.CONTENT_PUBLISH_FAILED,
@@ -313,7 +314,7 @@ def sweep_client_reviews(today: dt.date | None = None) -> dict[str, int]:
                 continue
             except Exception:  # a blocked gate leaves it for people to handle
                 log.exception("deemed approval of item %s refused", item.pk)
-        managers = actions._team(item.client_id, Role.ACCOUNT_MANAGER)
+        managers = team_people(item.client_id, Role.ACCOUNT_MANAGER)
         if notify(
             managers,
             agency_id=item.agency_id,

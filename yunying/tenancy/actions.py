@@ -316,6 +316,14 @@ def add_team_member(
     return member
 
 
+def team_people(client_id: int, *roles: str) -> list[User]:
+    """The people seated on a client's team now, in ``roles`` when given."""
+    seats = TeamMember.objects.filter(client_id=client_id, left_on__isnull=True)
+    if roles:
+        seats = seats.filter(role__in=roles)
+    return [seat.user for seat in seats.select_related("user")]
+
+
 def client_reviewers(client: Client) -> list[User]:
     return list(
         User.objects.filter(
