@@ -353,9 +353,8 @@ def _gate(
     blocking = checking.blocking(findings)
     if blocking:
         raise GateBlocked(blocking)
-    open_warnings = [
-        f for f in checking.warnings(findings) if f.fingerprint not in _overridden(item)
-    ]
+    passed = _overridden(item)
+    open_warnings = [f for f in checking.warnings(findings) if f.fingerprint not in passed]
     if target == State.SCHEDULED and open_warnings and not override_reason:
         raise ValidationError(
             {
