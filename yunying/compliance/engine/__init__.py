@@ -1,0 +1,1 @@
+"""The compliance engine, pure Python: normaliser, lexicons, patterns, scanner, name checks."""
