@@ -25,8 +25,15 @@ import numpy.typing as npt
 _CODE_POINTS = 0x110000
 # Ranges whose characters can change under normalisation. Outside them (supplementary
 # ideographs, private use) every character is kept as it is, which saves building time.
-_RANGES = ((0, 0x3400), (0x4DC0, 0x4E00), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xE000, 0x20000))
-_RANGES += ((0x2F800, 0x2FA20), (0xE0000, 0xE1000))
+_RANGES: tuple[tuple[int, int], ...] = (
+    (0, 0x3400),
+    (0x4DC0, 0x4E00),
+    (0xA000, 0xAC00),
+    (0xD7A4, 0xD800),
+    (0xE000, 0x20000),
+    (0x2F800, 0x2FA20),
+    (0xE0000, 0xE1000),
+)
 # CJK unified ideographs: NFKC leaves them alone, so only the traditional and numeral tables
 # apply (much faster to build than asking unicodedata about 27,000 characters).
 _IDEOGRAPHS = ((0x3400, 0x4DC0), (0x4E00, 0xA000))
