@@ -74,7 +74,10 @@ PATTERN_RULES: tuple[Rule, ...] = (
         category="infringement_privacy",
         severity=WARN,
         source="视频号运营规范 五、2.2",
-        explanation="疑似银行卡号（通过 Luhn 校验，或以 62 开头且前后提到卡号、转账）。公开银行卡号有泄露个人信息和诈骗风险，请确认。",
+        explanation=(
+            "疑似银行卡号（通过 Luhn 校验，或以 62 开头且前后提到卡号、转账）。"
+            "公开银行卡号有泄露个人信息和诈骗风险，请确认。"
+        ),
         kind="pattern",
         must_match=(
             "转账到 4111 1111 1111 1111",
