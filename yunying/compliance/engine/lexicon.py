@@ -298,6 +298,9 @@ def parse(documents: Iterable[tuple[str, dict[str, Any]]]) -> Lexicon:
                 raw_main.extend(
                     (w, Entry(CUE, rule.id, w, rule.severity, side=side)) for w in words
                 )
+            # Phrases that contain either word and mean the opposite ("未成年人请勿饮酒").
+            for phrase in _strings(item, "whitelist", where):
+                raw_context.append((phrase, Entry(WHITELIST, rule.id, phrase)))
             cooccurrences.append(Cooccurrence(rule.id, _window(item, where)))
         for index, item in enumerate(data.get("exemptions", [])):
             where = f"{name} exemptions[{index}]"

@@ -132,13 +132,17 @@ class Normalized:
     text: str
     # origin[i] is the index in `original` of the character that produced text[i].
     origin: npt.NDArray[np.int64]
+    # Where text[i] ends in `original`, when that is further than origin[i]: a collapsed run
+    # (微微 -> 微) ends at its last repeat. None when every character is its own origin.
+    origin_last: npt.NDArray[np.int64] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original half-open span of the normalised half-open span [start, end)."""
         if end <= start:
             at = int(self.origin[start]) if start < len(self.origin) else len(self.original)
             return at, at
-        return int(self.origin[start]), int(self.origin[end - 1]) + 1
+        last = self.origin if self.origin_last is None else self.origin_last
+        return int(self.origin[start]), int(last[end - 1]) + 1
 
 
 def _decode(points: npt.NDArray[np.uint32]) -> str:
@@ -168,7 +172,10 @@ def normalize(text: str, *, collapse_repeats: bool = False) -> Normalized:
         digit = (out >= ord("0")) & (out <= ord("9"))
         keep = np.ones(len(out), dtype=bool)
         keep[1:] = (out[1:] != out[:-1]) | digit[1:]
-        out, origin = out[keep], origin[keep]
+        kept = np.flatnonzero(keep)
+        # Each kept character stands for its run, which ends just before the next kept one.
+        last = np.append(kept[1:] - 1, len(out) - 1)
+        return Normalized(text, _decode(out[kept]), origin[kept], origin[last])
     return Normalized(text, _decode(out), origin)
 
 

@@ -231,6 +231,10 @@ class _Scan:
                         b_start - a_end > pair.window or a_start - b_end > pair.window
                     ):
                         continue
+                    if self._whitelisted(pair.rule, a_start, a_end) or self._whitelisted(
+                        pair.rule, b_start, b_end
+                    ):
+                        continue
                     start, end = (
                         (min(a_start, b_start), max(a_end, b_end))
                         if pair.window
