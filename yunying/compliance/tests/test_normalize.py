@@ -74,5 +74,6 @@ def test_the_span_of_a_planted_term_slices_back_to_a_form_of_the_term(
     norm = normalize(text)
     index = norm.text.find("国家级", len(normalize(before).text))
     begin, end = norm.span(index, index + 3)
-    assert begin == len(before) and end == len(before) + len(planted)
+    assert begin == len(before)
+    assert end == len(before) + len(planted)
     assert normalize(text[begin:end]).text == "国家级"

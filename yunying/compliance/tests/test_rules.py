@@ -1,4 +1,4 @@
-"""Every rule's examples are tests: what must match does, at the rule's severity; near misses don't."""
+"""Each rule's examples are tests: what must match does, at the rule's severity; near misses not."""
 
 import pytest
 
@@ -43,9 +43,12 @@ def test_a_near_miss_example_is_not_found_by_its_rule(rule, text):
 
 def test_every_rule_has_examples_both_ways_and_says_where_it_comes_from():
     for rule in ALL:
-        assert rule.must_match and rule.must_not_match, rule.id
-        assert rule.source and rule.explanation, rule.id
-        assert rule.category in CATEGORIES and rule.severity in SEVERITIES, rule.id
+        assert rule.must_match, rule.id
+        assert rule.must_not_match, rule.id
+        assert rule.source, rule.id
+        assert rule.explanation, rule.id
+        assert rule.category in CATEGORIES, rule.id
+        assert rule.severity in SEVERITIES, rule.id
 
 
 def test_every_category_of_content_has_rules():

@@ -1,4 +1,4 @@
-"""The scanner on a small lexicon of our own: terms, whitelists, co-occurrence, exemptions, spans."""
+"""The scanner on a small lexicon of ours: terms, whitelists, co-occurrence, exemptions, spans."""
 
 import copy
 import tomllib
@@ -95,7 +95,8 @@ def test_a_disguised_term_is_found_with_its_span_in_the_original(lexicon):
     text = "本店國家 級😀好茶"
     [finding] = scan(text, platform="douyin", lexicon=lexicon)
     assert (finding.start, finding.end, finding.text) == (2, 6, "國家 級")
-    assert finding.rule == "t.absolute" and finding.severity == "block"
+    assert finding.rule == "t.absolute"
+    assert finding.severity == "block"
     assert finding.lexicon_version == "ad_absolute_terms@t1"
     assert finding.source == "广告法第九条"
 
