@@ -128,6 +128,16 @@ PATTERN_RULES: tuple[Rule, ...] = (
         must_not_match=("在抖音商城搜索青禾", "淘宝店同名"),
     ),
     Rule(
+        id="link.disguised",
+        category="platform_security",
+        severity=BLOCK,
+        source="视频号运营规范 四、7、8.3",
+        explanation="链接被空格、符号或不可见字符拆开，只有去掉这些字符才看得出来。用技术手段躲避平台检测属于恶意对抗，请删除或换成完整的原始地址。",
+        kind="pattern",
+        must_match=("点击 w\u200bw\u200bw.\u200bqinghe\u200b.com", "领取 d w z . c n / 8xK2"),
+        must_not_match=("点击 http://www.qinghe-food.com", "我们的 http 接口文档"),
+    ),
+    Rule(
         id="link.external",
         category="platform_security",
         severity=WARN,
@@ -327,13 +337,16 @@ def _contacts(norm: Normalized, platform: str) -> list[PatternHit]:
     return hits
 
 
-def _links(original: str, platform: str) -> list[PatternHit]:
+def _links(original: str, platform: str) -> tuple[list[PatternHit], list[tuple[int, int]]]:
+    """Hits for the links in ``original``, and the span of every link (allowed ones too)."""
     if "." not in original and "．" not in original and "。" not in original:
-        return []
+        return [], []
     lists = domain_lists()
     text = _half_width(original)
     hits: list[PatternHit] = []
+    spans: list[tuple[int, int]] = []
     for match in _URL.finditer(text):
+        spans.append(match.span())
         url = match.group()
         host = re.sub(r"^https?://", "", url, flags=re.IGNORECASE).split("/")[0].split("?")[0]
         host = host.split("#")[0].lower()
@@ -355,6 +368,30 @@ def _links(original: str, platform: str) -> list[PatternHit]:
             )
         else:
             hits.append(PatternHit("link.external", start, end, WARN, host))
+    return hits, spans
+
+
+@cache
+def _disguise_markers() -> re.Pattern[str]:
+    """What a link looks like once the normaliser has removed its dots and slashes: a scheme or
+    "www" followed by letters and digits, or a listed host written without its dots."""
+    from .normalize import normalize_term
+
+    lists = domain_lists()
+    hosts = {normalize_term(d) for d in (*lists.blocked, *lists.offsite_shops)}
+    # Short forms ("tcn") would match ordinary words; the scheme catches links to them.
+    hosts = {h for h in hosts if len(h) >= 5}
+    listed = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
+    return re.compile(rf"(?:https?|www)[a-z0-9]{{3,}}|(?<![a-z0-9])(?:{listed})[a-z0-9]*")
+
+
+def _disguised_links(norm: Normalized, plain: list[tuple[int, int]]) -> list[PatternHit]:
+    hits = []
+    for match in _disguise_markers().finditer(norm.text):
+        start, end = norm.span(match.start(), match.end())
+        if any(p_start < end and start < p_end for p_start, p_end in plain):
+            continue  # written as a plain link, already judged by its host
+        hits.append(PatternHit("link.disguised", start, end, BLOCK, match.group()))
     return hits
 
 
@@ -362,4 +399,11 @@ def find(norm: Normalized, *, platform: str) -> list[PatternHit]:
     """Every pattern hit in one text, in original offsets."""
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform}")
-    return [*_numbers(norm, platform), *_contacts(norm, platform), *_links(norm.original, platform)]
+    links, spans = _links(norm.original, platform)
+    # "weixin" inside mp.weixin.qq.com is part of an address, not an offer to add someone.
+    contacts = [
+        hit
+        for hit in _contacts(norm, platform)
+        if not any(start < hit.end and hit.start < end for start, end in spans)
+    ]
+    return [*_numbers(norm, platform), *contacts, *links, *_disguised_links(norm, spans)]

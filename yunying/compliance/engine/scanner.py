@@ -324,12 +324,11 @@ def scan(
         forms.append(normalize(text, collapse_repeats=True))
     seen: set[tuple[str, int, int]] = set()
     findings: list[Finding] = []
-    for index, norm in enumerate(forms):
+    for _index, norm in enumerate(forms):
         run = _Scan(norm, platform, lexicon, context.extra)
         run.lexicon_pass()
         run.extra_pass()
-        if index == 0:
-            run.pattern_pass()
+        run.pattern_pass()
         for finding in run.findings:
             key = (finding.rule, finding.start, finding.end)
             if key not in seen:
