@@ -74,11 +74,15 @@ def _combined(text: str, rng: random.Random) -> str:
     return _between(text, rng, _SEPARATORS["emoji"] + _SEPARATORS["zero_width"])
 
 
+def _separated(choices: list[str]) -> Callable[[str, random.Random], str]:
+    def method(text: str, rng: random.Random) -> str:
+        return _between(text, rng, choices)
+
+    return method
+
+
 METHODS: dict[str, Callable[[str, random.Random], str]] = {
-    **{
-        name: (lambda text, rng, choices=choices: _between(text, rng, choices))
-        for name, choices in _SEPARATORS.items()
-    },
+    **{name: _separated(choices) for name, choices in _SEPARATORS.items()},
     "full_width": _full_width,
     "traditional": _traditional_chars,
     "numbers": _numbers,
