@@ -14,6 +14,7 @@ API_APPS = [
     "settlement",
     "metrics",
     "editorial",
+    "compliance",
 ]
 
 router = DefaultRouter()

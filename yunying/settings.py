@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yunying.metrics",
     "yunying.settlement",
     "yunying.editorial",
+    "yunying.compliance",
 ]
 
 MIDDLEWARE = [
@@ -247,8 +248,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Absolute links in messages that leave the product (group-bot previews).
 YUNYING_BASE_URL = env("YUNYING_BASE_URL", "http://localhost:8000").rstrip("/")
-# The compliance gate of the editorial pipeline (the compliance app replaces the stand-in).
-EDITORIAL_CHECKER = env("YUNYING_EDITORIAL_CHECKER", "yunying.editorial.checking.BasicChecker")
+# The compliance gate of the editorial pipeline: the compliance engine (checking.BasicChecker is
+# the small stand-in the pipeline was built with).
+EDITORIAL_CHECKER = env("YUNYING_EDITORIAL_CHECKER", "yunying.compliance.checker.EngineChecker")
 
 # --- Credential vault -----------------------------------------------------------------------
 # Comma-separated Fernet keys, newest first; or a file with one key per line.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("yunying.accounts.urls")),
     path("contracts/", include("yunying.contracts.urls")),
     path("content/", include("yunying.editorial.urls")),
+    path("compliance/", include("yunying.compliance.urls")),
     path("metrics/", include("yunying.metrics.urls")),
     path("audit/", include("yunying.audit.urls")),
     path("workdays/", include("yunying.workdays.urls")),

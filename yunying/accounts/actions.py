@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from yunying.audit.actions import record
+from yunying.compliance.engine.names import check_name
+from yunying.compliance.engine.types import BLOCK
 from yunying.core.changes import apply_changes
 from yunying.notify.actions import notify
 from yunying.notify.choices import NotificationKind
@@ -61,6 +63,23 @@ def _validate_secret(password: str, field: str = "password") -> None:
         raise ValidationError({field: _("At most %(n)d characters.") % {"n": MAX_SECRET_LENGTH}})
 
 
+def name_warnings(name: str, field: str) -> list[dict[str, str]]:
+    """The naming rules on a proposed account name: a clause that refuses it stops the action
+    (the error names the clause); doubts are returned, to be recorded and shown."""
+    findings = check_name(name)
+    refusals = [
+        _("“%(text)s”: %(message)s（%(source)s）")
+        % {"text": f.text, "message": f.message, "source": f.source}
+        for f in findings
+        if f.severity == BLOCK
+    ]
+    if refusals:
+        raise ValidationError({field: refusals})
+    return [
+        {"rule": f.rule, "text": f.text, "message": f.message, "source": f.source} for f in findings
+    ]
+
+
 @transaction.atomic
 @sensitive_variables("password")
 def create_account(
@@ -77,6 +96,7 @@ def create_account(
     """Register an account the client hands over, with its login when given (one transaction)."""
     policy.require(actor, "accounts.add_platformaccount")
     ensure_same_agency(actor, client.agency_id)
+    warnings = name_warnings(display_name, "display_name")
     account = PlatformAccount(
         agency_id=client.agency_id,
         client=client,
@@ -91,7 +111,12 @@ def create_account(
         actor=actor,
         action="account.create",
         obj=account,
-        data={"platform": platform, "platform_id": platform_id, "display_name": display_name},
+        data={
+            "platform": platform,
+            "platform_id": platform_id,
+            "display_name": display_name,
+            **({"name_warnings": warnings} if warnings else {}),
+        },
     )
     if login or password:
         _store(account, actor=actor, login=login, password=password)
@@ -226,6 +251,11 @@ def request_account_change(
             errors["proposed_name"] = _("Enter the new name.")
         elif proposed_name == account.display_name:
             errors["proposed_name"] = _("This is already the account's name.")
+        else:
+            try:
+                name_warnings(proposed_name, "proposed_name")
+            except ValidationError as exc:
+                errors["proposed_name"] = " ".join(exc.message_dict["proposed_name"])
     elif kind == AccountChangeKind.PASSWORD:
         if not hasattr(account, "credential"):
             errors["password"] = _("No password is stored yet; store the first one directly.")

@@ -98,7 +98,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
         AccountForm(
             request.POST or None, actor=actor, initial={"client": request.GET.get("client")}
         ),
-        perform=lambda data: actions.create_account(actor=actor, **data),
+        perform=lambda data: _created_with_warnings(
+            request, actions.create_account(actor=actor, **data)
+        ),
         success=_("Account added."),
         redirect_to=account_url,
         title=_("Add an account"),
@@ -120,6 +122,17 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
         intro=_("The account's name can only change with the client's approval."),
         cancel_url=account_url(account),
     )
+
+
+def _created_with_warnings(request: HttpRequest, account: PlatformAccount) -> PlatformAccount:
+    """Say which naming rules doubt the new account's name (they did not refuse it)."""
+    for warning in actions.name_warnings(account.display_name, "display_name"):
+        messages.warning(
+            request,
+            _("The name may be refused by the platform: “%(text)s”, %(message)s (%(source)s)")
+            % warning,
+        )
+    return account
 
 
 def account_url(account: PlatformAccount) -> str:

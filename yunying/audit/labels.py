@@ -69,6 +69,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "invoice.payment": _("Payment recorded"),
     "invoice.notice": _("Written payment notice recorded"),
     "contract_event.record": _("Contract event recorded"),
+    "compliance.lexicon_add": _("Term added to a client's compliance list"),
+    "compliance.lexicon_remove": _("Term removed from a client's compliance list"),
     "groupbot.add": _("Group bot added"),
     "groupbot.remove": _("Group bot removed"),
     "groupbot.test": _("Test message sent to the team group"),

@@ -48,6 +48,7 @@ PAGES = [
     NavItem("clients", _("Clients"), "tenancy:client_list", ALL_STAFF),
     NavItem("accounts", _("Accounts"), "accounts:list", ALL_STAFF | CLIENT),
     NavItem("content", _("Content"), "editorial:item_list", MANAGERS | CONTENT_TEAM | CLIENT),
+    NavItem("compliance", _("Compliance"), "compliance:check", MANAGERS | CONTENT_TEAM),
     NavItem("contracts", _("Contracts"), "contracts:list", MANAGERS | {R.FINANCE} | CLIENT),
     NavItem("requests", _("Approvals"), "tenancy:requests", MANAGERS | CLIENT),
     NavItem("people", _("People"), "tenancy:people", frozenset({R.AGENCY_ADMIN})),
@@ -60,14 +61,6 @@ PAGES = [
 ]
 
 AREAS = [
-    NavItem(
-        "compliance",
-        _("Compliance"),
-        "",
-        MANAGERS | CONTENT_TEAM,
-        _("Checks of posts, scripts and account names against platform rules and the law."),
-        is_area=True,
-    ),
     NavItem(
         "metrics",
         _("Metrics"),

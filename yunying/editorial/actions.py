@@ -308,7 +308,7 @@ def check_compliance(item: ContentItem) -> list[checking.Finding]:
     platforms = sorted({a.platform for a in item.accounts.all()}) or [""]
     seen: dict[str, checking.Finding] = {}
     for platform in platforms:
-        for finding in checker.check(version.parts(), platform=platform):
+        for finding in checker.check(version.parts(), platform=platform, client_id=item.client_id):
             seen.setdefault(f"{finding.fingerprint}:{finding.start}", finding)
     return list(seen.values())
 

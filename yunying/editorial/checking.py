@@ -1,9 +1,10 @@
 """The compliance gate's interface: what the pipeline asks before review and before scheduling.
 
-The compliance engine (its own app, a later issue) plugs in by naming a class in the setting
-``EDITORIAL_CHECKER``; until then :class:`BasicChecker` applies the Advertising Law's three
-named absolute terms (Art. 9 (3): 国家级, 最高级, 最佳) as blocking and a few common superlatives as
-warnings, so the gate is real from day one. Pure of Django except for reading the setting.
+The compliance engine plugs in by naming its class in the setting ``EDITORIAL_CHECKER``
+(``yunying.compliance.checker.EngineChecker``, the default). :class:`BasicChecker` is the small
+stand-in the pipeline was built with: the Advertising Law's three named absolute terms (Art. 9
+(3): 国家级, 最高级, 最佳) block and a few common superlatives warn. Tests that are about the
+workflow rather than the rules can still name it. Pure of Django except for reading the setting.
 """
 
 from __future__ import annotations
@@ -48,8 +49,11 @@ class Finding:
 
 
 class Checker(Protocol):
-    def check(self, parts: dict[str, str], *, platform: str) -> list[Finding]:
-        """Findings for each named text part of one item on one platform."""
+    def check(
+        self, parts: dict[str, str], *, platform: str, client_id: int | None = None
+    ) -> list[Finding]:
+        """Findings for each named text part of one item on one platform (for one client, whose
+        agency may keep its own terms)."""
         ...
 
 
@@ -60,9 +64,11 @@ _WARN_TERMS = ("第一", "唯一", "顶级", "首选", "100%")
 
 
 class BasicChecker:
-    """A stand-in checker with the law's named terms; replaced by the compliance engine."""
+    """A stand-in checker with the law's named terms (the compliance engine is the real one)."""
 
-    def check(self, parts: dict[str, str], *, platform: str) -> list[Finding]:
+    def check(
+        self, parts: dict[str, str], *, platform: str, client_id: int | None = None
+    ) -> list[Finding]:
         findings: list[Finding] = []
         for field, text in parts.items():
             for terms, severity, rule, message, source in (
@@ -111,7 +117,7 @@ def _load(path: str) -> Checker:
 def get_checker() -> Checker:
     from django.conf import settings
 
-    return _load(getattr(settings, "EDITORIAL_CHECKER", "yunying.editorial.checking.BasicChecker"))
+    return _load(getattr(settings, "EDITORIAL_CHECKER", "yunying.compliance.checker.EngineChecker"))
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:

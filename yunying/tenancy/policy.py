@@ -114,6 +114,12 @@ RULES: dict[str, frozenset[str]] = {
     "editorial.decide_intakerequest": MANAGERS | frozenset({Role.EDITOR, Role.SUPERVISOR}),
     "editorial.view_publisherconfig": MANAGERS | CONTENT,
     "editorial.change_publisherconfig": MANAGERS,
+    # Compliance: the content team and managers check texts and read the clients' own lists;
+    # supervisors and managers keep those lists (what a client's posts are held to).
+    "compliance.check": MANAGERS | CONTENT,
+    "compliance.view_lexiconentry": MANAGERS | CONTENT,
+    "compliance.add_lexiconentry": MANAGERS | frozenset({Role.SUPERVISOR}),
+    "compliance.delete_lexiconentry": MANAGERS | frozenset({Role.SUPERVISOR}),
     # Stored metrics and posts: staff and the client's reviewer read; managers import and enter.
     "metrics.view_dailymetric": STAFF | CLIENT,
     "metrics.import_dailymetric": MANAGERS,

@@ -1,4 +1,4 @@
-"""Browser fixtures shared by the editorial pipeline's Playwright tests."""
+"""Fixtures shared by the editorial pipeline's tests: the gate's checker, and the browser."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ from yunying.core.tests.test_browser import (  # noqa: F401
     wait_for_path,
 )
 from yunying.testing import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _workflow_checker(settings: Any) -> None:
+    """The pipeline's tests are about the workflow, so they keep the small stand-in checker whose
+    three blocking terms and five warnings they were written against. The compliance engine
+    behind the same gate is tested in yunying/compliance/tests/test_checker.py."""
+    settings.EDITORIAL_CHECKER = "yunying.editorial.checking.BasicChecker"
 
 
 @pytest.fixture
