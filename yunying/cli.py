@@ -8,7 +8,6 @@ names are aliases (``ALIASES``): ``check`` and ``check-name`` are the compliance
 import os
 import sys
 
-
 # `yunying check` is the compliance check the team runs every day; Django's system check,
 # which owns that name in manage.py, stays reachable as `yunying systemcheck`.
 ALIASES = {

@@ -51,6 +51,7 @@ PAGES = [
     "core:home",
     "editorial:calendar",
     "editorial:quotas",
+    "compliance:check",
 ]
 
 

@@ -22,6 +22,7 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from yunying.compliance.tests.helpers import sample_lexicon_entry
 from yunying.contracts.tests.helpers import world_contract
 from yunying.editorial.tests.helpers import sample_item
 from yunying.editorial.tests.library_samples import (
@@ -291,6 +292,17 @@ EXPOSED = [
         ui_delete=lambda o: reverse("groupbots:remove", args=[o.pk]),
         deleter="role:account_manager",
         # The team's own group chat: staff only, not the client's reviewer.
+        client_visible=False,
+    ),
+    Exposed(
+        "compliance lexicon entry",
+        get=lambda w: sample_lexicon_entry(w),
+        marker=lambda o: o.term,
+        api="lexicon-entry",
+        ui_detail=lambda o: reverse("compliance:lexicon", args=[o.client_id]),
+        ui_delete=lambda o: reverse("compliance:entry_remove", args=[o.pk]),
+        deleter="role:supervisor",
+        # The agency's own working list: staff only.
         client_visible=False,
     ),
     Exposed(
