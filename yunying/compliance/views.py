@@ -61,6 +61,7 @@ def check(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "findings": findings,
+            "rows": [(f, CATEGORIES.get(f.category, f.category)) for f in findings or []],
             "shown": shown,
             "blocking": [f for f in findings or [] if f.severity == BLOCK],
             "clients": clients,
@@ -74,7 +75,10 @@ def rule_catalogue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "compliance/rules.html",
-        {"rules": rule_registry.all_rules(), "clients": visible(Client, actor).order_by("name")},
+        {
+            "rules": [(r, CATEGORIES[r.category]) for r in rule_registry.all_rules()],
+            "clients": visible(Client, actor).order_by("name"),
+        },
     )
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from yunying.accounts import actions as account_actions
 from yunying.accounts.choices import AccountChangeKind, OfficialAccountType, Platform
 from yunying.accounts.models import Credential
+from yunying.compliance import actions as compliance_actions
 from yunying.contracts import actions as contract_actions
 from yunying.contracts.models import Contract
 from yunying.metrics import actions as metric_actions
@@ -255,6 +256,7 @@ def _seed(today: date) -> None:
         reason="突出科普定位，便于搜索。",
     )
     account_actions.remind_certification_expiry(today)
+    _lexicons(qinghe, mingyuan, supervisor=build_actor(users["supervisor"]))
     _editorial(today, qinghe, created, users)
     contract = _kpi_contract(today, mingyuan, created, manager=build_actor(users["manager2"]))
     _kpi_months(
@@ -264,6 +266,38 @@ def _seed(today: date) -> None:
         finance=build_actor(users["finance"]),
         reviewer=build_actor(User.objects.get(username="mingyuan")),
     )
+
+
+def _lexicons(qinghe: Client, mingyuan: Client, *, supervisor: Any) -> None:
+    """The agency's own lists: a clinic's medical claims to watch, a tea brand's trademark."""
+    for client, kind, term, category, severity, reason in [
+        (
+            mingyuan,
+            "term",
+            "无痛",
+            "illegal_marketing",
+            "warn",
+            "医疗广告不得对安全性作保证；“无痛”须有医生说明的前提",
+        ),
+        (
+            mingyuan,
+            "term",
+            "种植牙特价",
+            "illegal_marketing",
+            "block",
+            "医疗服务不得以价格促销招揽患者（客户院方要求）",
+        ),
+        (qinghe, "whitelist", "青禾至尊", "", "", "客户的注册商标：至尊系列礼盒"),
+    ]:
+        compliance_actions.add_entry(
+            actor=supervisor,
+            client=client,
+            kind=kind,
+            term=term,
+            category=category,
+            severity=severity,
+            reason=reason,
+        )
 
 
 def _cover(colour: tuple[int, int, int]) -> ContentFile[bytes]:
