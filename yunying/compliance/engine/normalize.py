@@ -135,6 +135,29 @@ class Normalized:
     # Where text[i] ends in `original`, when that is further than origin[i]: a collapsed run
     # (微微 -> 微) ends at its last repeat. None when every character is its own origin.
     origin_last: npt.NDArray[np.int64] | None = None
+    # The code points of `text`, for vectorised scans (runs of digits or letters).
+    points: npt.NDArray[np.uint32] | None = None
+
+    def runs(self, ranges: tuple[tuple[str, str], ...], minimum: int) -> list[tuple[int, int]]:
+        """Maximal runs of at least ``minimum`` ASCII characters within ``ranges`` (inclusive
+        pairs), as normalised spans: where a pattern can possibly match. Chinese text holds few
+        ASCII characters, so one vectorised pass picks them out and the rest is small."""
+        points = self.points
+        if points is None:
+            points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        ascii_at = np.flatnonzero(points < 0x80)
+        values = points[ascii_at]
+        inside = np.zeros(len(values), dtype=bool)
+        for low, high in ranges:
+            inside |= (values >= ord(low)) & (values <= ord(high))
+        at = ascii_at[inside]
+        if not len(at):
+            return []
+        breaks = np.flatnonzero(np.diff(at) != 1)
+        starts = np.concatenate((at[:1], at[breaks + 1]))
+        ends = np.concatenate((at[breaks], at[-1:])) + 1
+        long = (ends - starts) >= minimum
+        return list(zip(starts[long].tolist(), ends[long].tolist(), strict=True))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original half-open span of the normalised half-open span [start, end)."""
@@ -175,8 +198,9 @@ def normalize(text: str, *, collapse_repeats: bool = False) -> Normalized:
         kept = np.flatnonzero(keep)
         # Each kept character stands for its run, which ends just before the next kept one.
         last = np.append(kept[1:] - 1, len(out) - 1)
-        return Normalized(text, _decode(out[kept]), origin[kept], origin[last])
-    return Normalized(text, _decode(out), origin)
+        out = out[kept]
+        return Normalized(text, _decode(out), origin[kept], origin[last], out)
+    return Normalized(text, _decode(out), origin, None, out)
 
 
 def normalize_term(term: str) -> str:
