@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import ahocorasick_rs as ac
 
 from yunying.compliance.engine import corpus
-from yunying.compliance.engine.lexicon import builtin, parse
+from yunying.compliance.engine.lexicon import builtin, common_characters, parse
 from yunying.compliance.engine.normalize import warm_up
 from yunying.compliance.engine.scanner import scan
 
@@ -39,17 +39,6 @@ REGEX_SAMPLE = {20_000: 200_000, 100_000: 20_000}
 # Sentence punctuation and the odd disguise, in roughly the proportions of real posts.
 PUNCTUATION = "，，，，。。！？、：“”（）"
 DISGUISES = ["\u200b", " ", "😀", "❤", "·"]
-
-
-def common_characters() -> list[str]:
-    """GB 2312 level 1: the 3,755 most common characters."""
-    out = []
-    for high in range(0xB0, 0xD8):
-        for low in range(0xA1, 0xFF):
-            if high == 0xD7 and low > 0xF9:
-                break
-            out.append(bytes((high, low)).decode("gb2312"))
-    return out
 
 
 def make_terms(rng: random.Random, chars: list[str], count: int) -> list[str]:

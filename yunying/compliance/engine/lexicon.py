@@ -136,17 +136,23 @@ def normalize_many(terms: Sequence[str]) -> list[str]:
     return [joined.text[cuts[i] : cuts[i + 1]] for i in range(len(terms))]
 
 
-@cache
-def _homophone_table() -> dict[str, tuple[str, ...]]:
-    """Common characters (GB 2312 level 1) grouped by toned pinyin, for homophone variants."""
-    from pypinyin import Style, pinyin
-
-    common = []
+def common_characters() -> list[str]:
+    """GB 2312 level 1: the 3,755 most common characters."""
+    out = []
     for high in range(0xB0, 0xD8):
         for low in range(0xA1, 0xFF):
             if high == 0xD7 and low > 0xF9:
                 break
-            common.append(bytes((high, low)).decode("gb2312"))
+            out.append(bytes((high, low)).decode("gb2312"))
+    return out
+
+
+@cache
+def _homophone_table() -> dict[str, tuple[str, ...]]:
+    """Common characters grouped by toned pinyin, for homophone variants."""
+    from pypinyin import Style, pinyin
+
+    common = common_characters()
     readings: dict[str, list[str]] = defaultdict(list)
     for char, reading in zip(common, pinyin(common, style=Style.TONE3), strict=True):
         readings[reading[0]].append(char)

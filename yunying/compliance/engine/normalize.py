@@ -45,11 +45,12 @@ _NUMERALS = dict(zip("零〇一二三四五六七八九", "00123456789", strict=
 _NUMERALS.update(zip("壹贰叁肆伍陆柒捌玖", "123456789", strict=True))
 
 
-def _opencc_characters() -> dict[str, str]:
-    """Traditional -> simplified for single characters, from OpenCC's TSCharacters table."""
+def opencc_characters(name: str) -> dict[str, str]:
+    """A single-character OpenCC table ("TSCharacters": traditional to simplified,
+    "STCharacters": the other way), first candidate of each."""
     import opencc
 
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    path = Path(opencc.__file__).parent / "dictionary" / f"{name}.txt"
     table: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         source, _, targets = line.partition("\t")
@@ -94,7 +95,7 @@ class _Tables:
 
 @cache
 def _tables() -> _Tables:
-    simplified = _opencc_characters()
+    simplified = opencc_characters("TSCharacters")
     length = np.ones(_CODE_POINTS, dtype=np.uint8)
     single = np.arange(_CODE_POINTS, dtype=np.uint32)
     multiple: dict[int, str] = {}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
+
+from .normalize import opencc_characters
 
 _SEPARATORS = {
     "spaces": [" ", "\u3000"],
@@ -23,16 +24,7 @@ _NUMERALS = "零一二三四五六七八九"
 
 @cache
 def _traditional() -> dict[str, str]:
-    """Simplified -> traditional, single characters, from OpenCC's STCharacters table."""
-    import opencc
-
-    path = Path(opencc.__file__).parent / "dictionary" / "STCharacters.txt"
-    table: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        if len(source) == 1 and targets:
-            table[source] = targets.split(" ")[0]
-    return table
+    return opencc_characters("STCharacters")
 
 
 def _between(text: str, rng: random.Random, choices: list[str]) -> str:
