@@ -115,15 +115,12 @@ class _Scan:
     def _whitelisted(self, rule: str, start: int, end: int) -> bool:
         """A whitelist phrase of the rule (or of the client) contains the hit."""
         text = self.norm.text
-        for automaton, longest, any_rule in (
-            (self.lexicon.context, self.lexicon.longest_context_key, False),
-            (
-                (self.extra.whitelist, self.extra.longest_whitelist, True)
-                if self.extra
-                else (None, 0, True)
-            ),
-        ):
-            if automaton is None or not longest:
+        # The rule's own whitelist, then the client's, which covers every rule.
+        sources = [(self.lexicon.context, self.lexicon.longest_context_key, False)]
+        if self.extra:
+            sources.append((self.extra.whitelist, self.extra.longest_whitelist, True))
+        for automaton, longest, any_rule in sources:
+            if not longest:
                 continue
             low = max(0, end - longest)
             window = text[low : start + longest]

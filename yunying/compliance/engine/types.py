@@ -7,7 +7,7 @@ Chinese, because findings are shown to Chinese operators and clients as they are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 BLOCK = "block"
 WARN = "warn"
@@ -73,7 +73,6 @@ class Finding:
     term: str = ""
     # Extra words of explanation (which exemption applied, the check digit that failed ...).
     detail: str = ""
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of the CLI and the API."""
