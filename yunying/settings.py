@@ -251,6 +251,9 @@ YUNYING_BASE_URL = env("YUNYING_BASE_URL", "http://localhost:8000").rstrip("/")
 # The compliance gate of the editorial pipeline: the compliance engine (checking.BasicChecker is
 # the small stand-in the pipeline was built with).
 EDITORIAL_CHECKER = env("YUNYING_EDITORIAL_CHECKER", "yunying.compliance.checker.EngineChecker")
+# The compliance check takes texts of up to 1,000,000 characters: Chinese is 3 MB as JSON, 6 MB
+# with \u escapes and 9 MB form-encoded, over Django's 2.5 MB default (uploaded files don't count).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Credential vault -----------------------------------------------------------------------
 # Comma-separated Fernet keys, newest first; or a file with one key per line.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.request import Request
@@ -76,7 +77,7 @@ class _CheckBase(viewsets.ViewSet):
 class CheckViewSet(_CheckBase):
     """Check a text against the rules for a platform (and the client's own list)."""
 
-    @extend_schema(request=CheckSerializer, responses=FindingsSerializer)
+    @extend_schema(request=CheckSerializer, responses={200: FindingsSerializer})
     def create(self, request: Request) -> Response:
         data = CheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -86,7 +87,7 @@ class CheckViewSet(_CheckBase):
                 visible(Client, actor_for(request)).filter(pk=data.validated_data["client"]).first()
             )
             if client is None:
-                raise serializers.ValidationError({"client": ["No such client."]})
+                raise serializers.ValidationError({"client": [_("No such client.")]})
         findings = scan(
             data.validated_data["text"],
             platform=data.validated_data["platform"],
@@ -98,7 +99,7 @@ class CheckViewSet(_CheckBase):
 class CheckNameViewSet(_CheckBase):
     """Check a proposed account name against the naming rules."""
 
-    @extend_schema(request=CheckNameSerializer, responses=FindingsSerializer)
+    @extend_schema(request=CheckNameSerializer, responses={200: FindingsSerializer})
     def create(self, request: Request) -> Response:
         data = CheckNameSerializer(data=request.data)
         data.is_valid(raise_exception=True)

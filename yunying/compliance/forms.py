@@ -25,6 +25,8 @@ class CheckForm(forms.Form):
     text = forms.CharField(
         label=_("text"),
         max_length=MAX_TEXT,
+        # As typed: the offsets in the table are offsets into exactly this text.
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("A post, a script or a caption; up to 1,000,000 characters."),
     )

@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yunying.accounts import actions as account_actions
+from yunying.compliance import actions as compliance_actions
+from yunying.compliance.tests.helpers import sample_lexicon_entry
 from yunying.contracts.tests.helpers import contract_for, world_contract
 from yunying.metrics import actions as metrics_actions
 from yunying.metrics.files import MetricRow, PostRow
@@ -37,6 +39,7 @@ API_LISTS = [
     "contract-list",
     "daily-metric-list",
     "post-fact-list",
+    "lexicon-entry-list",
 ]
 PAGES = [
     "tenancy:client_list",
@@ -52,6 +55,7 @@ PAGES = [
     "editorial:calendar",
     "editorial:quotas",
     "compliance:check",
+    "compliance:lexicons",
 ]
 
 
@@ -84,6 +88,15 @@ def grow(world: World, n: int = 3) -> None:
             account, actor=boss, kind="rename", proposed_name=f"grown {i}", reason="growth"
         )
         contract_for(account, f"growth-contract-{i}", by=boss)
+        compliance_actions.add_entry(
+            actor=boss,
+            client=client,
+            kind="term",
+            term=f"增长词{i}",
+            category="illegal_marketing",
+            severity="warn",
+            reason="growth",
+        )
         day = date(2026, 10, 1 + i)
         metrics_actions.import_metrics(
             actor=boss, account=account, rows=[MetricRow(day, "A", "calls", Decimal(i))]
@@ -97,6 +110,12 @@ def grow(world: World, n: int = 3) -> None:
 def _one_contract(world: World) -> None:
     """A list with no rows skips its prefetch queries; start from one contract."""
     world_contract(world)
+
+
+@pytest.fixture(autouse=True)
+def _one_lexicon_entry(world: World) -> None:
+    """An empty list skips its SELECT: start from one entry of a client's own lexicon."""
+    sample_lexicon_entry(world)
 
 
 @pytest.fixture(autouse=True)
