@@ -12,22 +12,27 @@ file belongs to. A file mixing several accounts is refused as soon as two rows s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yunying.accounts.choices import Platform
 from yunying.accounts.models import PlatformAccount
 from yunying.audit.actions import record
 from yunying.tenancy import policy
 from yunying.tenancy.scoping import Actor, ensure_same_agency
 
-from .choices import FactSource
+from . import mappings
+from .choices import IMPORT_FINISHED, FactSource, ImportStatus
 from .definitions import STORED, plain
 from .files import (
     MAX_KIND,
@@ -37,8 +42,12 @@ from .files import (
     VALUE_PLACES,
     MetricRow,
     PostRow,
+    Problem,
 )
-from .models import DailyMetric, PostFact
+from .mappings import POST_COUNTS, Parsed
+from .models import DailyExtra, DailyMetric, ImportJob, PostFact
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -196,6 +205,110 @@ def record_metric(
     return DailyMetric.objects.get(account=account, date=date, metric=metric)
 
 
+@dataclass(frozen=True)
+class _PostValues:
+    """What a source says about one post; ``None`` fields are not given and left alone."""
+
+    published_on: dt.date
+    kind: str
+    likes: int
+    title: str | None = None
+    counts: dict[str, int] | None = None
+    extras: dict[str, str] | None = None
+
+
+def _upsert_posts(
+    account: PlatformAccount, values: dict[str, _PostValues], source: str
+) -> ImportResult:
+    """Write posts by id for ``account``: two queries plus the bulk writes."""
+    if not values:
+        return ImportResult(0, 0, 0)
+    existing = {p.post_id: p for p in PostFact.objects.filter(account=account, post_id__in=values)}
+    now = timezone.now()
+    new: list[PostFact] = []
+    changed: list[PostFact] = []
+    for post_id, given in values.items():
+        post = existing.get(post_id)
+        if post is None:
+            post = PostFact(
+                agency_id=account.agency_id,
+                client_id=account.client_id,
+                account=account,
+                post_id=post_id,
+                published_on=given.published_on,
+                kind=given.kind,
+                likes=given.likes,
+                source=source,
+            )
+            new.append(post)
+        before = _post_state(post)
+        post.published_on, post.kind, post.likes = given.published_on, given.kind, given.likes
+        if given.title is not None:
+            post.title = given.title
+        for name, count in (given.counts or {}).items():
+            setattr(post, name, count)
+        if given.extras:
+            post.extras = {**post.extras, **given.extras}
+        if post.pk is not None and _post_state(post) != before:
+            post.source, post.updated_at = source, now
+            changed.append(post)
+    PostFact.objects.bulk_create(new)
+    PostFact.objects.bulk_update(changed, [*POST_FIELDS, "source", "updated_at"])
+    return ImportResult(len(new), len(changed), len(values) - len(new) - len(changed))
+
+
+POST_FIELDS = ["published_on", "kind", "likes", "title", *POST_COUNTS, "extras"]
+
+
+def _post_state(post: PostFact) -> tuple[Any, ...]:
+    return tuple(getattr(post, name) for name in POST_FIELDS)
+
+
+def _upsert_extras(
+    account: PlatformAccount, values: dict[dt.date, dict[str, str]], source: str
+) -> ImportResult:
+    """Merge each day's extras into the stored ones (a key given again replaces its value)."""
+    if not values:
+        return ImportResult(0, 0, 0)
+    existing = {
+        row.date: row
+        for row in DailyExtra.objects.filter(
+            account=account, date__range=(min(values), max(values))
+        )
+    }
+    now = timezone.now()
+    new: list[DailyExtra] = []
+    changed: list[DailyExtra] = []
+    for day, data in values.items():
+        row = existing.get(day)
+        if row is None:
+            new.append(
+                DailyExtra(
+                    agency_id=account.agency_id,
+                    client_id=account.client_id,
+                    account=account,
+                    date=day,
+                    data=data,
+                    source=source,
+                )
+            )
+        elif {**row.data, **data} != row.data:
+            row.data, row.source, row.updated_at = {**row.data, **data}, source, now
+            changed.append(row)
+    DailyExtra.objects.bulk_create(new)
+    DailyExtra.objects.bulk_update(changed, ["data", "source", "updated_at"])
+    return ImportResult(len(new), len(changed), len(values) - len(new) - len(changed))
+
+
+def _require(actor: Actor, permission: str, account: PlatformAccount) -> None:
+    # Scheduled work and the command line act as SYSTEM: whoever runs them already holds the
+    # server, and what they do is audited as "system".
+    if actor.user is None and actor.agency_id is None:
+        return
+    policy.require(actor, permission)
+    ensure_same_agency(actor, account.agency_id)
+
+
 @transaction.atomic
 def import_posts(
     *, actor: Actor, account: PlatformAccount, rows: Sequence[PostRow]
@@ -207,7 +320,7 @@ def import_posts(
     """
     policy.require(actor, "metrics.import_postfact")
     ensure_same_agency(actor, account.agency_id)
-    by_id: dict[str, PostRow] = {}
+    by_id: dict[str, _PostValues] = {}
     for row in rows:
         if not row.post_id or len(row.post_id) > MAX_POST_ID:
             raise ValidationError({"post_id": _("Enter the post's id (at most 64 characters).")})
@@ -224,35 +337,11 @@ def import_posts(
                 )
                 % {"post": row.post_id}
             )
-        by_id[row.post_id] = row
+        by_id[row.post_id] = _PostValues(row.published_on, row.kind, row.likes)
     if not by_id:
         return ImportResult(0, 0, 0)
     _lock(account)
-    existing = {p.post_id: p for p in PostFact.objects.filter(account=account, post_id__in=by_id)}
-    now = timezone.now()
-    new: list[PostFact] = []
-    changed: list[PostFact] = []
-    for post_id, row in by_id.items():
-        post = existing.get(post_id)
-        if post is None:
-            new.append(
-                PostFact(
-                    agency_id=account.agency_id,
-                    client_id=account.client_id,
-                    account=account,
-                    post_id=post_id,
-                    published_on=row.published_on,
-                    kind=row.kind,
-                    likes=row.likes,
-                )
-            )
-        elif (post.published_on, post.kind, post.likes) != (row.published_on, row.kind, row.likes):
-            post.published_on, post.kind, post.likes = row.published_on, row.kind, row.likes
-            post.updated_at = now
-            changed.append(post)
-    PostFact.objects.bulk_create(new)
-    PostFact.objects.bulk_update(changed, ["published_on", "kind", "likes", "updated_at"])
-    result = ImportResult(len(new), len(changed), len(by_id) - len(new) - len(changed))
+    result = _upsert_posts(account, by_id, FactSource.FILE)
     if result.changed_anything:
         record(
             actor=actor,
@@ -266,3 +355,203 @@ def import_posts(
             },
         )
     return result
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """What one file did to the store."""
+
+    metrics: ImportResult
+    extras: ImportResult
+    posts: ImportResult
+
+    def as_json(self) -> dict[str, dict[str, int]]:
+        return {
+            "metrics": asdict(self.metrics),
+            "extras": asdict(self.extras),
+            "posts": asdict(self.posts),
+        }
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(r.changed_anything for r in (self.metrics, self.extras, self.posts))
+
+
+@transaction.atomic
+def store_parsed(
+    *,
+    actor: Actor,
+    account: PlatformAccount,
+    parsed: Parsed,
+    source: str = FactSource.FILE,
+    note: dict[str, Any] | None = None,
+) -> FileImport:
+    """Write the good records of a parsed file (or an API fetch) for ``account`` in one
+    transaction, with one audit entry when anything changed. Deciding whether a file with
+    problems may be written at all is the caller's (see :func:`run_import`)."""
+    _require(actor, "metrics.import_dailymetric", account)
+    if parsed.posts:
+        _require(actor, "metrics.import_postfact", account)
+    values = {
+        (day.date, metric): value for day in parsed.days for metric, value in day.metrics.items()
+    }
+    extras = {day.date: day.extras for day in parsed.days if day.extras}
+    posts = {
+        post.post_id: _PostValues(
+            post.published_on, post.kind, post.likes, post.title, post.counts, post.extras
+        )
+        for post in parsed.posts
+    }
+    _lock(account)
+    metrics, _previous = _upsert_metrics(account, values, source)
+    result = FileImport(
+        metrics, _upsert_extras(account, extras, source), _upsert_posts(account, posts, source)
+    )
+    if result.changed_anything:
+        days = [day.date for day in parsed.days] + [post.published_on for post in parsed.posts]
+        record(
+            actor=actor,
+            action="metrics.import_file",
+            obj=account,
+            data={**result.as_json(), **_span(days), "source": source, **(note or {})},
+        )
+    return result
+
+
+# ----- import jobs ---------------------------------------------------------------------------
+
+# Files up to this size are imported while the uploader waits; larger ones go to a worker and
+# the page follows their progress.
+INLINE_IMPORT_BYTES = 512 * 1024
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# The job keeps this many problems for its page; the count keeps all.
+KEPT_PROBLEMS = 500
+
+
+def create_import(
+    *,
+    actor: Actor,
+    account: PlatformAccount,
+    mapping_name: str,
+    filename: str,
+    data: bytes,
+    keep_good_rows: bool = False,
+) -> ImportJob:
+    """Store an uploaded file as an import job for ``account``; :func:`run_import` reads it.
+
+    Refuses (naming the field) an unknown format, a format meant for another platform, an
+    empty or oversized file.
+    """
+    _require(actor, "metrics.import_dailymetric", account)
+    try:
+        chosen = mappings.mapping(mapping_name)
+    except KeyError as exc:
+        raise ValidationError({"mapping": str(exc.args[0])}) from None
+    if chosen.platforms and account.platform not in chosen.platforms:
+        raise ValidationError(
+            {
+                "mapping": _("%(format)s is for %(platforms)s accounts, not %(platform)s.")
+                % {
+                    "format": chosen.title,
+                    "platforms": "、".join(str(Platform(p).label) for p in chosen.platforms),
+                    "platform": account.get_platform_display(),
+                }
+            }
+        )
+    if not data:
+        raise ValidationError({"file": _("The file is empty.")})
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError({"file": _("The file is larger than 50 MB.")})
+    job = ImportJob(
+        agency_id=account.agency_id,
+        client_id=account.client_id,
+        account=account,
+        mapping=chosen.name,
+        filename=filename[:255],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        keep_good_rows=keep_good_rows,
+        created_by=actor.user,
+    )
+    job.file.save(filename or "upload", ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "source": problem.source,
+        "row": problem.row,
+        "column": problem.column,
+        "message": problem.message,
+    }
+
+
+def record_progress(job_id: int, rows: int) -> None:
+    """Tell the job's page how far reading has got (autocommitted, so other requests see it)."""
+    ImportJob.objects.filter(pk=job_id).update(rows_read=rows)
+
+
+def _finish(job: ImportJob, status: str, **fields: Any) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **fields)
+
+
+def run_import(job: ImportJob, *, actor: Actor) -> ImportJob:
+    """Read the job's file, then write it or reject it; the job row tells the outcome.
+
+    Progress is written to the job as rows are read (outside any transaction, so the page sees
+    it); the write itself is one transaction. With problems and all-or-nothing chosen nothing
+    is written; with keep-good-rows the good records are written and the bad rows listed.
+    Running a finished job again does nothing.
+    """
+    if job.status in IMPORT_FINISHED:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.READING, rows_read=0)
+    try:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        parsed = mappings.parse(
+            data,
+            job.filename,
+            mappings.mapping(job.mapping),
+            progress=lambda rows: record_progress(job.pk, rows),
+        )
+        problems = sorted(parsed.problems, key=lambda p: (p.source, p.row))
+        shown = [_problem_json(p) for p in problems[:KEPT_PROBLEMS]]
+        counts = {"rows_read": parsed.rows_read, "problem_count": len(problems), "problems": shown}
+        nothing = not parsed.days and not parsed.posts
+        if (problems and not job.keep_good_rows) or nothing:
+            result = {"rejected_rows": parsed.rejected_rows, "extra_columns": parsed.extra_columns}
+            if nothing and not problems:
+                counts["problems"] = [
+                    _problem_json(Problem(job.filename, 1, "", "文件中没有数据行"))
+                ]
+                counts["problem_count"] = 1
+            _finish(job, ImportStatus.REJECTED, result=result, **counts)
+            job.refresh_from_db()
+            return job
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING, **counts)
+        stored = store_parsed(
+            actor=actor,
+            account=job.account,
+            parsed=parsed,
+            note={
+                "file": job.filename,
+                "sha256": job.sha256,
+                "import": job.pk,
+                "rejected_rows": parsed.rejected_rows,
+            },
+        )
+    except Exception as exc:
+        # The write rolled back; the job says what happened instead of staying "writing".
+        log.exception("import %s failed", job.pk)
+        _finish(job, ImportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    result = {
+        **stored.as_json(),
+        "rejected_rows": parsed.rejected_rows,
+        "extra_columns": parsed.extra_columns,
+    }
+    _finish(job, ImportStatus.DONE, result=result)
+    job.refresh_from_db()
+    return job

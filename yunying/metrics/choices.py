@@ -45,6 +45,8 @@ class Metric(models.TextChoices):
     LIVE_VIEWERS = "live_viewers", _("Live viewers")
     # Minutes streamed live.
     LIVE_MINUTES = "live_minutes", _("Live minutes")
+    # Peak concurrent viewers of the day's livestreams; a peak, so a period reads its highest day.
+    LIVE_PEAK = "live_peak", _("Live peak viewers")
 
 
 class FactSource(models.TextChoices):
@@ -54,5 +56,25 @@ class FactSource(models.TextChoices):
     FILE = "file", _("File import")
     # Typed in by a person (e.g. calls from the client's phone log).
     MANUAL = "manual", _("Entered by hand")
-    # Fetched from the platform's API (a later release).
+    # Fetched from the platform's API by the daily sync.
     API = "api", _("Platform API")
+
+
+class ImportStatus(models.TextChoices):
+    """Where an uploaded file is on its way into the store."""
+
+    # Waiting for a worker (large files run in the background).
+    QUEUED = "queued", _("Queued")
+    # Rows are being read and checked; ``rows_read`` grows.
+    READING = "reading", _("Reading")
+    # The checked rows are being written, in one transaction.
+    WRITING = "writing", _("Writing")
+    # Written (all rows, or the good ones when the uploader chose to keep them).
+    DONE = "done", _("Imported")
+    # The file had problems and the uploader chose all-or-nothing: nothing was written.
+    REJECTED = "rejected", _("Rejected")
+    # Something outside the file went wrong (a crash); nothing was written.
+    FAILED = "failed", _("Failed")
+
+
+IMPORT_FINISHED = frozenset({ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED})

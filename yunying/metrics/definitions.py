@@ -1,8 +1,9 @@
 """The metric codes shared by imports, KPIs and settlement, and how each is evaluated.
 
 Pure: imports nothing from Django. A *stored* metric has one value per account and day; over a
-period it is either summed (``sum``: reads, calls ...) or read on the latest day that has a value
-(``last``: a level such as the follower total). A *derived* metric combines two stored ones, each
+period it is either summed (``sum``: reads, calls ...), read on the latest day that has a value
+(``last``: a level such as the follower total) or taken at its highest day (``max``: a peak such
+as a livestream's peak concurrent viewers). A *derived* metric combines two stored ones, each
 aggregated by its own kind, and is defined here once, so that a KPI, a dashboard and a statement
 all compute the same number the same way.
 
@@ -23,6 +24,7 @@ from typing import Literal
 
 SUM = "sum"
 LAST = "last"
+MAX = "max"
 DERIVED_KIND = "derived"
 # Ratios are rounded half-up to this many decimal places (trailing zeros then dropped), so that
 # 1 ÷ 3 reads 0.3333333333 on a statement rather than 28 digits.
@@ -82,6 +84,7 @@ _DEFINITIONS = [
     _stored("gmv", "直播成交额"),
     _stored("live_viewers", "直播观看人数"),
     _stored("live_minutes", "直播时长（分钟）"),
+    _stored("live_peak", "直播最高在线人数", MAX),
     _derived("followers_net_growth", "粉丝净增长", "followers_new", "minus", "followers_lost"),
     _derived("calls_per_follower", "电话量/粉丝总数", "calls", "divide", "followers_total"),
     _derived("conversion_rate", "转化率", "orders", "divide", "store_visitors"),
@@ -168,17 +171,22 @@ class _Term:
 
 
 def _term_name(code: str) -> str:
-    # A level is read at the end of the period, and says so: 期末粉丝总数.
+    # A level is read at the end of the period, and says so: 期末粉丝总数; a peak is the
+    # period's highest: 期间直播最高在线人数.
     found = DEFINITIONS[code]
-    return f"期末{found.label}" if found.kind == LAST else found.label
+    prefix = {LAST: "期末", MAX: "期间"}.get(found.kind, "")
+    return f"{prefix}{found.label}"
 
 
 def _aggregate(code: str, values: Mapping[str, Rows]) -> _Term:
     rows = values.get(code) or ()
     if not rows:
         return _Term(code, None, 0)
-    if DEFINITIONS[code].kind == LAST:
-        on, value = max(rows, key=lambda row: row[0])
+    kind = DEFINITIONS[code].kind
+    if kind in (LAST, MAX):
+        # The latest day for a level; for a peak the highest value, the earliest day on a tie.
+        pick = (lambda row: row[0]) if kind == LAST else (lambda row: (row[1], -row[0].toordinal()))
+        on, value = max(rows, key=pick)
         return _Term(code, _clean(value), len(rows), on)
     return _Term(code, _clean(sum((value for _, value in rows), Decimal(0))), len(rows))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ from yunying.accounts.models import PlatformAccount
 from yunying.tenancy.models import Agency, Client
 from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
-from .choices import FactSource, Metric
+from .choices import FactSource, ImportStatus, Metric
 from .definitions import plain
 from .files import MAX_KIND, MAX_POST_ID, VALUE_INTEGER_DIGITS, VALUE_PLACES
 
@@ -68,7 +70,19 @@ class PostFact(models.Model):
     published_on = models.DateField(_("published on"))
     # Free short text agreed with the contract's quotas: video, article, image, live ...
     kind = models.CharField(_("kind"), max_length=MAX_KIND)
+    title = models.CharField(_("title"), max_length=200, blank=True)
     likes = models.PositiveIntegerField(_("likes"))
+    # The other counts are empty when the source does not give them (not zero: not measured).
+    reads = models.PositiveBigIntegerField(_("reads"), null=True, blank=True)
+    plays = models.PositiveBigIntegerField(_("plays"), null=True, blank=True)
+    comments = models.PositiveBigIntegerField(_("comments"), null=True, blank=True)
+    shares = models.PositiveBigIntegerField(_("shares"), null=True, blank=True)
+    favourites = models.PositiveBigIntegerField(_("favourites"), null=True, blank=True)
+    # Columns of the platform's export our schema has no field for (完播率 ...), as exported.
+    extras = models.JSONField(_("platform extras"), default=dict, blank=True)
+    source = models.CharField(
+        _("source"), max_length=16, choices=FactSource.choices, default=FactSource.FILE
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TenantQuerySet.as_manager()
@@ -85,3 +99,95 @@ class PostFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} ({self.kind}, {self.published_on})"
+
+
+class DailyExtra(models.Model):
+    """What a platform reports for an account's day beyond the stored metrics (traffic sources,
+    完播率, 主页访问量 ...), kept as given so nothing of an export is lost."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    account = models.ForeignKey(
+        PlatformAccount,
+        on_delete=models.PROTECT,
+        related_name="daily_extras",
+        verbose_name=_("account"),
+    )
+    date = models.DateField(_("date"))
+    data = models.JSONField(_("data"), default=dict)
+    source = models.CharField(_("source"), max_length=16, choices=FactSource.choices)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("daily extras")
+        verbose_name_plural = _("daily extras")
+        ordering = ["account_id", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "date"], name="daily_extra_unique_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} ({len(self.data)})"
+
+
+def import_path(instance: ImportJob, filename: str) -> str:
+    return f"imports/{instance.agency_id}/{instance.client_id}/{uuid.uuid4().hex}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way into the store, kept with its outcome.
+
+    The file itself is stored (Django storage, never served by URL) so a rejected import can be
+    looked at again and a question about a number can be traced to the file it came from.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    account = models.ForeignKey(
+        PlatformAccount,
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+        verbose_name=_("account"),
+    )
+    mapping = models.CharField(_("format"), max_length=32)
+    filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to=import_path, max_length=300, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    # False: any bad row rejects the whole file (the default); True: good rows are written.
+    keep_good_rows = models.BooleanField(_("keep the good rows"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    # Counts by kind: {"metrics": {"created": …}, "posts": {…}, "extras": {…}, "rejected_rows": n}.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    # The first problems, each {"source", "row", "column", "message"}; ``problem_count`` has all.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

@@ -96,7 +96,7 @@ def test_plain_never_uses_exponents_or_trailing_zeros(value: Decimal, text: str)
 
 
 def test_the_registry_has_the_agreed_codes() -> None:
-    assert len(d.STORED) == 19
+    assert len(d.STORED) == 20
     derived = {
         "followers_net_growth",
         "calls_per_follower",
@@ -107,6 +107,7 @@ def test_the_registry_has_the_agreed_codes() -> None:
     assert derived == d.DERIVED
     assert d.ALL == d.STORED | d.DERIVED
     assert {c for c in d.STORED if d.DEFINITIONS[c].kind == d.LAST} == {"followers_total"}
+    assert {c for c in d.STORED if d.DEFINITIONS[c].kind == d.MAX} == {"live_peak"}
     assert d.label("calls") == "电话量"
     assert d.DEFINITIONS["roi"].definition == "销售额 ÷ 广告投放花费"
 
@@ -122,3 +123,13 @@ def test_the_stored_choices_mirror_the_registry() -> None:
     from yunying.metrics.choices import Metric
 
     assert tuple(Metric.values) == d.STORED_ORDER
+
+
+def test_a_peak_is_the_highest_day_of_the_period() -> None:
+    rows = [(dt.date(2026, 10, 2), Decimal(800)), (dt.date(2026, 10, 9), Decimal(1500))]
+    rows.append((dt.date(2026, 10, 20), Decimal(1500)))
+    found = d.evaluate("live_peak", {"live_peak": rows})
+    assert found.value == Decimal(1500)
+    # A tie names the first day the peak was reached.
+    assert found.inputs == {"live_peak": "1500", "live_peak_date": "2026-10-09"}
+    assert found.formula == "期间直播最高在线人数 1500（2026-10-09）"
