@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "metrics.import": _("Daily metrics imported"),
     "metrics.import_posts": _("Posts imported"),
     "metrics.record": _("Metric entered by hand"),
+    "metrics.import_file": _("Platform data imported"),
     "calendar.import": _("Holiday calendar imported"),
     "content.create": _("Content item created"),
     "content.edit": _("Content item edited"),

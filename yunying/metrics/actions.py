@@ -29,7 +29,7 @@ from yunying.accounts.choices import Platform
 from yunying.accounts.models import PlatformAccount
 from yunying.audit.actions import record
 from yunying.tenancy import policy
-from yunying.tenancy.scoping import Actor, ensure_same_agency
+from yunying.tenancy.scoping import SYSTEM, Actor, ensure_same_agency
 
 from . import mappings
 from .choices import IMPORT_FINISHED, FactSource, ImportStatus
@@ -303,7 +303,7 @@ def _upsert_extras(
 def _require(actor: Actor, permission: str, account: PlatformAccount) -> None:
     # Scheduled work and the command line act as SYSTEM: whoever runs them already holds the
     # server, and what they do is audited as "system".
-    if actor.user is None and actor.agency_id is None:
+    if actor is SYSTEM:
         return
     policy.require(actor, permission)
     ensure_same_agency(actor, account.agency_id)
