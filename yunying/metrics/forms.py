@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .actions import MAX_IMPORT_BYTES
 from .files import FileFormatError, Problem, parse_metrics_csv, parse_posts_csv
+from .mappings import MAPPINGS
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -58,3 +60,30 @@ class MetricsUploadForm(UploadForm):
 class PostsUploadForm(UploadForm):
     prefix = "posts"
     parse = staticmethod(parse_posts_csv)
+
+
+class PlatformImportForm(forms.Form):
+    """A platform export (or our template) for one account: which format, the file, and what to
+    do with a file that has problems."""
+
+    mapping = forms.ChoiceField(label=_("Format"))
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    keep_good_rows = forms.BooleanField(
+        label=_("If some rows have problems, import the good rows anyway"),
+        required=False,
+        help_text=_("Unticked: a file with any problem is rejected whole, nothing is written."),
+    )
+
+    def __init__(self, *args: Any, platform: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fitting = [m for m in MAPPINGS.values() if not m.platforms or platform in m.platforms]
+        field = cast(forms.ChoiceField, self.fields["mapping"])
+        field.choices = [(m.name, m.title) for m in fitting]
+        field.help_text = " ".join(f"{m.title}：{m.help}" for m in fitting)
+        self.initial.setdefault("mapping", fitting[0].name)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload

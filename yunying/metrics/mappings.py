@@ -623,3 +623,68 @@ def _merge_post(parsed: Parsed, seen: dict[str, PostRecord], post: PostRecord) -
         return
     message = f"与第 {earlier.row} 行是同一作品（{post.title or post.post_id}）"
     parsed.problems.append(Problem(post.source, post.row, "作品编号", message))
+
+
+# ----- the generic template's sample --------------------------------------------------------
+
+_SAMPLE_DAYS = {
+    "followers_total": (5000, 5031),
+    "followers_new": (40, 35),
+    "followers_lost": (6, 4),
+    "reads": (1200, 980),
+    "likes": (85, 70),
+    "calls": (3, None),
+}
+_SAMPLE_POSTS = [
+    ["v-20261001-1", "2026-10-01", "秋季新品试吃", "video", "", 12000, 700, 40, 10, 25],
+    ["a-20261002-1", "2026-10-02", "门店国庆营业时间", "article", 3200, "", 90, 12, 30, 8],
+]
+
+
+def _sample_day_rows() -> list[list[object]]:
+    rows: list[list[object]] = []
+    for index, day in enumerate(("2026-10-01", "2026-10-02")):
+        values = {code: pair[index] for code, pair in _SAMPLE_DAYS.items()}
+        cells = [values.get(code) for code in STORED_ORDER]
+        rows.append([day, *("" if value is None else value for value in cells)])
+    return rows
+
+
+def sample_csv() -> bytes:
+    """The daily table of the generic template as CSV (UTF-8 with a byte-order mark, so Excel
+    opens the Chinese header correctly)."""
+    lines = [",".join(TEMPLATE_DAILY_HEADER)]
+    lines += [",".join(str(cell) for cell in row) for row in _sample_day_rows()]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+
+
+def sample_workbook() -> bytes:
+    """The generic template as XLSX: a daily sheet and a posts sheet with two sample rows each,
+    and a sheet explaining the columns. Blank cells mean "not measured", not zero."""
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    daily = book.active
+    daily.title = "每日数据"
+    daily.append(TEMPLATE_DAILY_HEADER)
+    for row in _sample_day_rows():
+        daily.append(row)
+    posts = book.create_sheet("作品数据")
+    posts.append(TEMPLATE_POSTS_HEADER)
+    for post in _SAMPLE_POSTS:
+        posts.append(post)
+    notes = book.create_sheet("说明")
+    notes.append(["列名", "代码", "说明"])
+    notes.append(["日期", "date", "YYYY-MM-DD；每个日期一行"])
+    for code in STORED_ORDER:
+        notes.append([label(code), code, "当天数值；留空表示没有数据（不等于 0）"])
+    for sheet in (daily, posts, notes):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,4 +1,5 @@
-"""The metrics page of a platform account: stored values, recent posts, file uploads."""
+"""The metrics page of a platform account: stored values, recent posts, file uploads, import
+jobs with their progress, and the generic template's sample files."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,15 +20,16 @@ from yunying.core.views import run_action
 from yunying.tenancy import policy
 from yunying.tenancy.scoping import Actor, get_visible_or_404
 
-from . import actions
-from .choices import Metric
+from . import actions, mappings, runs
+from .choices import IMPORT_FINISHED, Metric
 from .definitions import plain
-from .forms import MetricsUploadForm, PostsUploadForm, UploadForm
-from .models import DailyMetric, PostFact
+from .forms import MetricsUploadForm, PlatformImportForm, PostsUploadForm, UploadForm
+from .models import DailyMetric, ImportJob, PostFact
 
 TEMPLATE = "metrics/account_metrics.html"
 WINDOW_DAYS = 60
 RECENT_POSTS = 50
+RECENT_IMPORTS = 10
 
 
 def _table(actor: Actor, account: PlatformAccount) -> dict[str, Any]:
@@ -56,9 +58,12 @@ def _page(
     *,
     metrics_form: UploadForm | None = None,
     posts_form: UploadForm | None = None,
+    import_form: PlatformImportForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     posts = PostFact.objects.visible_to(actor).filter(account=account)
+    can_see_imports = policy.can(actor, "metrics.view_importjob")
+    jobs = ImportJob.objects.visible_to(actor).filter(account=account).select_related("created_by")
     context = {
         "account": account,
         **_table(actor, account),
@@ -68,6 +73,8 @@ def _page(
         "can_import_posts": policy.can(actor, "metrics.import_postfact"),
         "metrics_form": metrics_form or MetricsUploadForm(),
         "posts_form": posts_form or PostsUploadForm(),
+        "import_form": import_form or PlatformImportForm(platform=account.platform),
+        "jobs": jobs[:RECENT_IMPORTS] if can_see_imports else [],
     }
     return render(request, TEMPLATE, context, status=status)
 
@@ -109,3 +116,59 @@ def import_metrics(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_posts(request: HttpRequest, pk: int) -> HttpResponse:
     return _import(request, pk, posts=True)
+
+
+@require_POST
+@login_required
+def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Store the upload as an import job and run it (a worker takes large files)."""
+    actor = policy.actor_with(request, "metrics.import_dailymetric")
+    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    form = PlatformImportForm(request.POST, request.FILES, platform=account.platform)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        ok, job = run_action(
+            form,
+            lambda: actions.create_import(
+                actor=actor,
+                account=account,
+                mapping_name=form.cleaned_data["mapping"],
+                filename=upload.name or "upload",
+                data=upload.read(),
+                keep_good_rows=form.cleaned_data["keep_good_rows"],
+            ),
+        )
+        if ok:
+            runs.start_import(job)
+            return redirect("metrics:import_job", pk=job.pk)
+    return _page(request, actor, account, import_form=form, status=400)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's outcome; while it runs, htmx asks for the status fragment every second."""
+    actor = policy.actor_with(request, "metrics.view_importjob")
+    job = get_visible_or_404(ImportJob, actor, pk=pk)
+    context = {
+        "job": job,
+        "running": job.status not in IMPORT_FINISHED,
+        "mapping": mappings.MAPPINGS.get(job.mapping),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "metrics/_import_status.html", context)
+    return render(request, "metrics/import_job.html", context)
+
+
+@login_required
+def template_file(request: HttpRequest, kind: str) -> HttpResponse:
+    """The generic template with sample rows, as XLSX (both tables) or CSV (daily table)."""
+    policy.actor_with(request, "metrics.view_dailymetric")
+    if kind == "xlsx":
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(mappings.sample_workbook(), content_type=content_type)
+    elif kind == "csv":
+        response = HttpResponse(mappings.sample_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404(kind)
+    response["Content-Disposition"] = f'attachment; filename="yunying-template.{kind}"'
+    return response

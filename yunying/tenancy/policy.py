@@ -126,6 +126,8 @@ RULES: dict[str, frozenset[str]] = {
     "metrics.add_dailymetric": MANAGERS,
     "metrics.view_postfact": STAFF | CLIENT,
     "metrics.import_postfact": MANAGERS,
+    # Import jobs show the uploaded files and their problems: agency-internal.
+    "metrics.view_importjob": STAFF,
 }
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from yunying.metrics import actions
 from yunying.metrics.files import MetricRow, PostRow
-from yunying.metrics.models import DailyMetric, PostFact
+from yunying.metrics.models import DailyMetric, ImportJob, PostFact
 from yunying.testing import World, actor
 
 # Distinctive values, so a page or an answer that shows them shows that very row.
@@ -37,3 +37,20 @@ def sample_post(world: World, index: int = 0) -> PostFact:
         rows=[PostRow(post_id, "A", DAY, "video", 120)],
     )
     return PostFact.objects.get(account=side.account, post_id=post_id)
+
+
+def sample_import(world: World, index: int = 0) -> ImportJob:
+    """Alpha's client ``index`` has a finished import of a small generic file."""
+    side = world.alpha.clients[index]
+    name = f"import-marker-{index}.csv"
+    found = ImportJob.objects.filter(account=side.account, filename=name).first()
+    if found is not None:
+        return found
+    job = actions.create_import(
+        actor=actor(world.alpha.admin),
+        account=side.account,
+        mapping_name="generic",
+        filename=name,
+        data="日期,电话量\n2026-10-09,4\n".encode(),
+    )
+    return actions.run_import(job, actor=actor(world.alpha.admin))

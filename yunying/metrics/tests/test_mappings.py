@@ -148,8 +148,28 @@ def test_numbers_are_read_exactly(cell: Any, expected: str | None) -> None:
 def test_the_template_headers_are_what_the_generic_mapping_reads() -> None:
     header = m.TEMPLATE_DAILY_HEADER
     layout = m.GENERIC.layout_for(header)
-    assert layout is not None and layout.kind == "daily"
+    assert layout is not None
+    assert layout.kind == "daily"
     assert all(layout.target_of(name) for name in header)
     posts = m.GENERIC.layout_for(m.TEMPLATE_POSTS_HEADER)
-    assert posts is not None and posts.kind == "posts"
+    assert posts is not None
+    assert posts.kind == "posts"
     assert all(posts.target_of(name) for name in m.TEMPLATE_POSTS_HEADER)
+
+
+def test_the_downloadable_samples_import_cleanly_with_the_generic_mapping() -> None:
+    workbook = m.parse(m.sample_workbook(), "template.xlsx", m.GENERIC)
+    assert workbook.problems == []
+    assert [d.date for d in workbook.days] == [dt.date(2026, 10, 1), dt.date(2026, 10, 2)]
+    assert workbook.days[1].metrics["followers_total"] == 5031
+    assert "calls" not in workbook.days[1].metrics  # a blank cell is no value, not 0
+    assert [p.post_id for p in workbook.posts] == ["v-20261001-1", "a-20261002-1"]
+    assert workbook.posts[1].counts == {
+        "reads": 3200,
+        "comments": 12,
+        "shares": 30,
+        "favourites": 8,
+    }
+    csv = m.parse(m.sample_csv(), "template.csv", m.GENERIC)
+    assert csv.problems == []
+    assert [d.metrics for d in csv.days] == [d.metrics for d in workbook.days]

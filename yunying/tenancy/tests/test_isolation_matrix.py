@@ -36,7 +36,7 @@ from yunying.editorial.tests.planning_samples import (
     sample_push_slot,
 )
 from yunying.editorial.tests.scoring_helpers import sample_score
-from yunying.metrics.tests.helpers import sample_metric, sample_post
+from yunying.metrics.tests.helpers import sample_import, sample_metric, sample_post
 from yunying.notify.tests.helpers import sample_group_bot
 from yunying.settlement.tests.helpers import sample_invoice, sample_statement
 from yunying.testing import World
@@ -209,6 +209,15 @@ EXPOSED = [
         ui_detail=lambda o: reverse("metrics:account", args=[o.account_id]),
         ui_edit=lambda o: reverse("metrics:import_posts", args=[o.account_id]),
         viewer="reviewer",
+    ),
+    Exposed(
+        "import job",
+        get=lambda w: sample_import(w),
+        marker=lambda o: o.filename,
+        ui_detail=lambda o: reverse("metrics:import_job", args=[o.pk]),
+        ui_edit=lambda o: reverse("metrics:import_file", args=[o.account_id]),
+        ui_post={"mapping": "generic"},
+        client_visible=False,
     ),
     Exposed(
         "content item",
