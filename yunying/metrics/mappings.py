@@ -667,8 +667,8 @@ def sample_workbook() -> bytes:
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook()
-    daily = book.active
-    daily.title = "每日数据"
+    daily = book.create_sheet("每日数据")
+    book.remove(book.worksheets[0])
     daily.append(TEMPLATE_DAILY_HEADER)
     for row in _sample_day_rows():
         daily.append(row)

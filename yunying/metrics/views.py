@@ -102,8 +102,9 @@ def _import(request: HttpRequest, pk: int, *, posts: bool) -> HttpResponse:
                 % asdict(result),
             )
             return redirect("metrics:account", pk=account.pk)
-    forms = {"posts_form" if posts else "metrics_form": form}
-    return _page(request, actor, account, status=400, **forms)
+    if posts:
+        return _page(request, actor, account, status=400, posts_form=form)
+    return _page(request, actor, account, status=400, metrics_form=form)
 
 
 @require_POST
