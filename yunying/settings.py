@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "yunying.settlement",
     "yunying.editorial",
     "yunying.compliance",
+    "yunying.reports",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "yunying.settlement.tasks.monthly_settlement",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
+    # Last month's reports due by the contracts' report day: publish the written ones, remind
+    # the managers of the others.
+    "monthly-report-sweep": {
+        "task": "yunying.reports.tasks.sweep_due_reports",
+        "schedule": crontab(hour=8, minute=20),
+    },
 }
 
 # Absolute links in messages that leave the product (group-bot previews).
@@ -267,4 +274,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("YUNYING_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every layout step at INFO; only its warnings are worth a line.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -23,6 +23,7 @@ urlpatterns = [
     path("content/", include("yunying.editorial.urls")),
     path("compliance/", include("yunying.compliance.urls")),
     path("metrics/", include("yunying.metrics.urls")),
+    path("reports/", include("yunying.reports.urls")),
     path("audit/", include("yunying.audit.urls")),
     path("workdays/", include("yunying.workdays.urls")),
     path("notifications/", include("yunying.notify.urls")),

@@ -34,6 +34,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "metrics.import_posts": _("Posts imported"),
     "metrics.record": _("Metric entered by hand"),
     "metrics.import_file": _("Platform data imported"),
+    "report.write": _("Report problems and suggestions written"),
+    "report.publish": _("Monthly report published"),
     "calendar.import": _("Holiday calendar imported"),
     "content.create": _("Content item created"),
     "content.edit": _("Content item edited"),

@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from yunying.contracts.terms import CLAUSES, Account, ContractKind, Terms
+from yunying.core.pdf import html_to_pdf
 from yunying.metrics import definitions as metric_defs
 
 PARTY_CLIENT = "甲方（委托方）"
@@ -747,10 +748,6 @@ def _whole_months(start: dt.date, end: dt.date) -> int | None:
 # -- rendering ---------------------------------------------------------------------------------
 
 
-class RenderingUnavailable(RuntimeError):
-    """The PDF renderer's system libraries are missing on this machine."""
-
-
 def render_docx(doc: ContractDocument) -> bytes:
     """The document as a Word file: A4, bold headings, bordered annex tables.
 
@@ -858,19 +855,4 @@ def render_pdf(doc: ContractDocument) -> bytes:
     """The document as PDF, laid out by WeasyPrint from ``contracts/document.html``."""
     from django.template.loader import render_to_string
 
-    try:
-        # Imported here: WeasyPrint loads Pango when imported, and the rest of the product must
-        # start on machines without it.
-        import weasyprint
-    except OSError as exc:
-        raise RenderingUnavailable(
-            "生成 PDF 需要系统库 Pango（Debian 软件包 libpango-1.0-0 和 libpangoft2-1.0-0），"
-            f"本机未安装或无法加载：{exc}"
-        ) from exc
-    except ImportError as exc:
-        raise RenderingUnavailable(
-            f"生成 PDF 需要 Python 包 weasyprint，本机未安装：{exc}"
-        ) from exc
-    html = render_to_string("contracts/document.html", {"doc": doc})
-    result: bytes = weasyprint.HTML(string=html).write_pdf()
-    return result
+    return html_to_pdf(render_to_string("contracts/document.html", {"doc": doc}))

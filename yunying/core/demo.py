@@ -1,5 +1,5 @@
 """Demo data: one agency, three clients, seven accounts, a KPI contract with three settled
-months, staff in every role.
+months, four months of platform data with a published monthly report, staff in every role.
 
 Everything is written through the actions, so the demo also fills the audit log the way real
 use would. Dates are relative to today, except one client's store qualification, which expires
@@ -25,6 +25,7 @@ from yunying.accounts.models import Credential
 from yunying.compliance import actions as compliance_actions
 from yunying.contracts import actions as contract_actions
 from yunying.contracts.models import Contract
+from yunying.core.demo_metrics import seed_metrics
 from yunying.metrics import actions as metric_actions
 from yunying.metrics.files import MetricRow
 from yunying.settlement import actions as settlement_actions
@@ -258,6 +259,7 @@ def _seed(today: date) -> None:
     account_actions.remind_certification_expiry(today)
     _lexicons(qinghe, mingyuan, supervisor=build_actor(users["supervisor"]))
     _editorial(today, qinghe, created, users)
+    seed_metrics(today, qinghe, created, manager=manager)
     contract = _kpi_contract(today, mingyuan, created, manager=build_actor(users["manager2"]))
     _kpi_months(
         contract,

@@ -49,6 +49,7 @@ PAGES = [
     NavItem("accounts", _("Accounts"), "accounts:list", ALL_STAFF | CLIENT),
     NavItem("content", _("Content"), "editorial:item_list", MANAGERS | CONTENT_TEAM | CLIENT),
     NavItem("compliance", _("Compliance"), "compliance:check", MANAGERS | CONTENT_TEAM),
+    NavItem("metrics", _("Metrics"), "reports:list", MANAGERS | CONTENT_TEAM | CLIENT),
     NavItem("contracts", _("Contracts"), "contracts:list", MANAGERS | {R.FINANCE} | CLIENT),
     NavItem("requests", _("Approvals"), "tenancy:requests", MANAGERS | CLIENT),
     NavItem("people", _("People"), "tenancy:people", frozenset({R.AGENCY_ADMIN})),
@@ -61,14 +62,6 @@ PAGES = [
 ]
 
 AREAS = [
-    NavItem(
-        "metrics",
-        _("Metrics"),
-        "",
-        MANAGERS | CONTENT_TEAM | CLIENT,
-        _("Imported platform data, dashboards and monthly reports."),
-        is_area=True,
-    ),
     NavItem(
         "livestream",
         _("Livestream"),

@@ -41,6 +41,12 @@ class NotificationKind(models.TextChoices):
     CONTENT_WITHDRAWN = "content_withdrawn", _("Published content withdrawn")
     # Another department or the client asked for content.
     INTAKE_SUBMITTED = "intake_submitted", _("Content request")
+    # A monthly operations report was published to the client.
+    REPORT_PUBLISHED = "report_published", _("Monthly report published")
+    # A monthly report is due and the account manager's problems and suggestions are missing.
+    REPORT_COMMENTARY_MISSING = "report_commentary_missing", _("Monthly report needs writing")
+    # Suspicious engagement was flagged on an account and waits for a reviewer.
+    ENGAGEMENT_FLAGGED = "engagement_flagged", _("Suspicious engagement")
 
 
 class BotKind(models.TextChoices):

@@ -146,6 +146,29 @@ def _intake_submitted(p: dict[str, Any]) -> str:
     return _("New content request for %(client)s: “%(title)s”.") % p
 
 
+def _report_published(p: dict[str, Any]) -> str:
+    return _("The operations report of %(client)s for %(month)s is ready.") % p
+
+
+def _report_commentary_missing(p: dict[str, Any]) -> str:
+    return (
+        _(
+            "The report of %(client)s for %(month)s is due on %(due)s; write its problems and "
+            "suggestions so it can be published."
+        )
+        % p
+    )
+
+
+def _engagement_flagged(p: dict[str, Any]) -> str:
+    count = int(p["count"])
+    return ngettext(
+        "%(count)d suspicious engagement finding on %(account)s to review.",
+        "%(count)d suspicious engagement findings on %(account)s to review.",
+        count,
+    ) % {"count": count, "account": p["account"]}
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     NotificationKind.CERTIFICATION_EXPIRY: _certification_expiry,
     NotificationKind.TEAM_CHANGE_REQUESTED: _team_change_requested,
@@ -164,6 +187,9 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     NotificationKind.CONTENT_PUBLISH_FAILED: _content_publish_failed,
     NotificationKind.CONTENT_WITHDRAWN: _content_withdrawn,
     NotificationKind.INTAKE_SUBMITTED: _intake_submitted,
+    NotificationKind.REPORT_PUBLISHED: _report_published,
+    NotificationKind.REPORT_COMMENTARY_MISSING: _report_commentary_missing,
+    NotificationKind.ENGAGEMENT_FLAGGED: _engagement_flagged,
 }
 
 

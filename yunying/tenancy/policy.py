@@ -128,6 +128,10 @@ RULES: dict[str, frozenset[str]] = {
     "metrics.import_postfact": MANAGERS,
     # Import jobs show the uploaded files and their problems: agency-internal.
     "metrics.view_importjob": STAFF,
+    # Monthly reports: staff read drafts, the client reads what was published to it.
+    "reports.view_monthlyreport": STAFF | CLIENT,
+    "reports.change_monthlyreport": MANAGERS,
+    "reports.publish_monthlyreport": MANAGERS,
 }
 
 

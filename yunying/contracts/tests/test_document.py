@@ -23,7 +23,6 @@ from docx.oxml.ns import qn
 from yunying.contracts import document
 from yunying.contracts.document import (
     ContractDocument,
-    RenderingUnavailable,
     build_document,
     chinese_number,
     percent_per_day,
@@ -32,6 +31,7 @@ from yunying.contracts.document import (
     yuan_in_words,
 )
 from yunying.contracts.terms import Terms, load_yaml
+from yunying.core.pdf import RenderingUnavailable
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT.parent / "shared" / "seeds"

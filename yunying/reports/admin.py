@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from yunying.core.admin import ScopedReadOnlyAdmin
+
+from .models import MonthlyReport
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ScopedReadOnlyAdmin):
+    list_display = ("client", "month", "status", "due_on", "published_at")
+    list_filter = ("status", "month")
