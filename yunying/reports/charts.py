@@ -85,15 +85,9 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value < high + step * 0.5:
-        ticks.append(round(value, 10))
-        if value >= high:
-            break
-        value += step
-    if len(ticks) < 2:
-        ticks.append(round(start + step, 10))
+    ticks = [round(start, 10)]
+    while ticks[-1] < high - step * 1e-9 or len(ticks) < 2:
+        ticks.append(round(ticks[-1] + step, 10))
     return ticks
 
 
