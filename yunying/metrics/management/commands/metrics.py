@@ -2,6 +2,10 @@
 
     yunying metrics import --mapping douyin --account douyin:dy_123 [--agency SLUG]
                            [--keep-good-rows] [--json] FILE
+    yunying metrics import-bulk --agency SLUG [--json] FILE
+
+``import-bulk`` takes the long format ``date,account,metric,value`` for any number of the
+agency's accounts (``account`` = ``PLATFORM:PLATFORM_ID``), all or nothing, at database speed.
 
 Prints the created, updated and unchanged counts of daily values, extras and posts, and every
 rejected row with its row, column and reason. Exit codes: 0 imported; 1 imported the good rows
@@ -20,9 +24,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from yunying.accounts.models import PlatformAccount
-from yunying.metrics import actions, mappings
-from yunying.metrics.choices import ImportStatus
+from yunying.metrics import actions, bulk, mappings
+from yunying.metrics.choices import FactSource, ImportStatus
 from yunying.metrics.models import ImportJob
+from yunying.tenancy.models import Agency
 from yunying.tenancy.scoping import SYSTEM
 
 BAD_INPUT = 2
@@ -65,8 +70,17 @@ class Command(BaseCommand):
         )
         bring.add_argument("--json", action="store_true", help="print JSON")
         bring.add_argument("file")
+        bulk = commands.add_parser(
+            "import-bulk", help="date,account,metric,value for many accounts"
+        )
+        bulk.add_argument("--agency", required=True, help="the agency's web name")
+        bulk.add_argument("--json", action="store_true", help="print JSON")
+        bulk.add_argument("file")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["command"] == "import-bulk":
+            self.import_bulk(options)
+            return
         account = _account(options["account"], options["agency"])
         path = Path(options["file"])
         try:
@@ -121,3 +135,45 @@ class Command(BaseCommand):
             )
         if job.problem_count > len(job.problems):
             self.stdout.write(f"  …… 共 {job.problem_count} 处问题")
+
+    def import_bulk(self, options: dict[str, Any]) -> None:
+        agency = Agency.objects.filter(slug=options["agency"]).first()
+        if agency is None:
+            raise _bad(f"--agency：找不到服务商 {options['agency']}")
+        path = Path(options["file"])
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as lines:
+                result = bulk.import_long(
+                    lines, agency=agency, actor=SYSTEM, source=FactSource.FILE, filename=path.name
+                )
+            status = "done"
+        except OSError as exc:
+            raise _bad(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise _bad(f"{path}：请保存为 UTF-8 编码") from None
+        except bulk.BulkRejected as rejected:
+            result, status = rejected.result, "rejected"
+        problems = [
+            {"row": p.row, "column": p.column, "message": p.message} for p in result.problems
+        ]
+        if options["json"]:
+            payload = {
+                "status": status,
+                "rows": result.rows,
+                "created": result.created if status == "done" else 0,
+                "updated": result.updated if status == "done" else 0,
+                "unchanged": result.unchanged if status == "done" else 0,
+                "problem_count": result.problem_count,
+                "problems": problems,
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+        elif status == "done":
+            self.stdout.write(
+                f"{path.name}：{result.rows} 行，新增 {result.created}，更新 {result.updated}，"
+                f"未变 {result.unchanged}"
+            )
+        else:
+            for p in problems:
+                self.stdout.write(f"  第 {p['row']} 行 {p['column']} 列：{p['message']}")
+        if status == "rejected":
+            raise CommandError("文件未导入（没有写入任何数据）", returncode=BAD_INPUT)
