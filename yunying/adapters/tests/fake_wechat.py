@@ -2,9 +2,10 @@
 
 A real HTTP server (ThreadingHTTPServer on 127.0.0.1, a free port) that checks requests against
 the documented formats (docs/PLATFORMS.md, "WeChat Official Account") and answers in them:
-classic and stable access tokens, permanent image material, draft/add, freepublish/submit and
-freepublish/get. Tests steer it (expire or invalidate tokens, exhaust quotas, script publish
-results, delay answers) and assert on what it recorded.
+classic and stable access tokens, permanent image material, draft/add, freepublish/submit,
+freepublish/get and the data cube's getusersummary, getusercumulate, getuserread and
+getarticlesummary. Tests steer it (expire or invalidate tokens, exhaust quotas, fail the nth call,
+script publish results, delay answers, seed data-cube rows) and assert on what it recorded.
 
     with FakeWeChat() as fake:
         fake.script_publish(1, 0)  # first poll: publishing; then: published
@@ -15,6 +16,7 @@ results, delay answers) and assert on what it recorded.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.parser
 import email.policy
 import itertools
@@ -22,7 +24,9 @@ import json
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,7 +44,20 @@ ROUTES = {
     "cgi-bin/draft/add": ("POST", "_draft_add"),
     "cgi-bin/freepublish/submit": ("POST", "_publish_submit"),
     "cgi-bin/freepublish/get": ("POST", "_publish_get"),
+    "datacube/getusersummary": ("POST", "_datacube_rows"),
+    "datacube/getusercumulate": ("POST", "_datacube_rows"),
+    "datacube/getuserread": ("POST", "_datacube_rows"),
+    "datacube/getarticlesummary": ("POST", "_datacube_rows"),
 }
+# Data-cube endpoints and their max span in days (end - begin < span).
+DATACUBE_SPANS = {
+    "getusersummary": 7,
+    "getusercumulate": 7,
+    "getuserread": 3,
+    "getarticlesummary": 1,
+}
+DATACUBE_FIRST_DAY = dt.date(2014, 12, 1)
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 IMAGE_EXTENSIONS = frozenset({"bmp", "png", "jpeg", "jpg", "gif"})
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 # Stable tokens come with at least this many seconds left; nearer expiry a new one is issued.
@@ -115,6 +132,9 @@ class FakeWeChat:
         self._stalls: dict[str, float] = {}
         self._script: list[int] = [0]
         self._script_fail_idx: list[int] | None = None
+        self._datacube: dict[str, list[dict[str, Any]]] = {name: [] for name in DATACUBE_SPANS}
+        self._failures: dict[str, dict[int, tuple[int, str]]] = {}
+        self._answered: Counter[str] = Counter()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -198,6 +218,23 @@ class FakeWeChat:
             self._script = list(statuses)
             self._script_fail_idx = fail_idx
 
+    def seed_datacube(self, name: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Rows the data-cube endpoint ``name`` (e.g. "getusercumulate") serves, each with its
+        ``ref_date``; a request gets those whose ref_date lies in its begin..end."""
+        with self._lock:
+            self._datacube[name] += [dict(row) for row in rows]
+
+    def fail_nth(self, path: str, n: int, errcode: int = -1, errmsg: str = "system error") -> None:
+        """Answer the ``n``th request on ``path`` (1-based, counting those whose token was
+        accepted) with this errcode instead of carrying it out."""
+        with self._lock:
+            self._failures.setdefault(path, {})[n] = (errcode, errmsg)
+
+    def yesterday(self) -> dt.date:
+        """The last day the data cube serves: yesterday on the fake's clock, China time."""
+        today = dt.datetime.fromtimestamp(self.now(), SHANGHAI).date()
+        return today - dt.timedelta(days=1)
+
     # -- assertions -----------------------------------------------------------------------------
 
     def calls(self, path: str) -> list[FakeRequest]:
@@ -223,6 +260,10 @@ class FakeWeChat:
                     raise _Refusal(43002 if method == "POST" else 43001, f"require {method} method")
                 if request.path not in TOKEN_PATHS:
                     self._check_token(request.query.get("access_token"))
+                self._answered[request.path] += 1
+                failure = self._failures.get(request.path, {}).get(self._answered[request.path])
+                if failure:
+                    raise _Refusal(*failure)
                 if request.path in self._quota or (
                     "*" in self._quota and request.path not in TOKEN_PATHS
                 ):
@@ -399,6 +440,30 @@ class FakeWeChat:
         else:
             answer["fail_idx"] = []
         return answer
+
+    def _datacube_rows(self, request: FakeRequest) -> dict[str, Any]:
+        name = request.path.removeprefix("datacube/")
+        body = request.json
+        if not isinstance(body, dict):
+            raise _Refusal(47001, "data format error")
+        try:
+            begin = dt.date.fromisoformat(str(body.get("begin_date")))
+            end = dt.date.fromisoformat(str(body.get("end_date")))
+        except ValueError:
+            raise _Refusal(61500, "date format error") from None
+        if (
+            end < begin
+            or (end - begin).days >= DATACUBE_SPANS[name]
+            or begin < DATACUBE_FIRST_DAY
+            or end > self.yesterday()
+        ):
+            raise _Refusal(61501, "date range error")
+        rows = [
+            row
+            for row in self._datacube[name]
+            if begin <= dt.date.fromisoformat(row["ref_date"]) <= end
+        ]
+        return {"list": rows}
 
     @staticmethod
     def article_url(publish_id: str, idx: int) -> str:
