@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .actions import MAX_IMPORT_BYTES
+from .choices import Metric
 from .files import FileFormatError, Problem, parse_metrics_csv, parse_posts_csv
 from .mappings import MAPPINGS
 
@@ -87,3 +88,11 @@ class PlatformImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload
+
+
+class ManualEntryForm(forms.Form):
+    """One day's value typed in by hand (calls from the client's phone log, for example)."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
+    value = forms.DecimalField(label=_("Value"), min_value=0, max_digits=20, decimal_places=4)

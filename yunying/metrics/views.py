@@ -23,7 +23,13 @@ from yunying.tenancy.scoping import Actor, get_visible_or_404
 from . import actions, mappings, runs
 from .choices import IMPORT_FINISHED, Metric
 from .definitions import plain
-from .forms import MetricsUploadForm, PlatformImportForm, PostsUploadForm, UploadForm
+from .forms import (
+    ManualEntryForm,
+    MetricsUploadForm,
+    PlatformImportForm,
+    PostsUploadForm,
+    UploadForm,
+)
 from .models import DailyMetric, ImportJob, PostFact
 
 TEMPLATE = "metrics/account_metrics.html"
@@ -59,6 +65,7 @@ def _page(
     metrics_form: UploadForm | None = None,
     posts_form: UploadForm | None = None,
     import_form: PlatformImportForm | None = None,
+    entry_form: ManualEntryForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     posts = PostFact.objects.visible_to(actor).filter(account=account)
@@ -75,6 +82,8 @@ def _page(
         "posts_form": posts_form or PostsUploadForm(),
         "import_form": import_form or PlatformImportForm(platform=account.platform),
         "jobs": jobs[:RECENT_IMPORTS] if can_see_imports else [],
+        "can_enter": policy.can(actor, "metrics.add_dailymetric"),
+        "entry_form": entry_form or ManualEntryForm(),
     }
     return render(request, TEMPLATE, context, status=status)
 
@@ -173,3 +182,28 @@ def template_file(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404(kind)
     response["Content-Disposition"] = f'attachment; filename="yunying-template.{kind}"'
     return response
+
+
+@require_POST
+@login_required
+def record_value(request: HttpRequest, pk: int) -> HttpResponse:
+    """Store one value typed in by hand; it replaces that day's value (audited with the old)."""
+    actor = policy.actor_with(request, "metrics.add_dailymetric")
+    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    form = ManualEntryForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        ok, stored = run_action(
+            form,
+            lambda: actions.record_metric(
+                actor=actor,
+                account=account,
+                date=data["date"],
+                metric=data["metric"],
+                value=data["value"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("Saved: %(row)s.") % {"row": stored})
+            return redirect("metrics:account", pk=account.pk)
+    return _page(request, actor, account, entry_form=form, status=400)

@@ -360,8 +360,36 @@ def client_figures(
     "so far this month"); the previous month is always whole. With ``account``, only that
     account's figures and the contract lines bound to it."""
     days = month_days(month, until=until)
-    last = days[-1] if days else month.start
     before = previous_month(month)
+    period = period_figures(client, days, (before.start, before.end), account=account)
+    kpis, quotas = _contract_lines(client, month, period.current, period.posts, period.by_id)
+    if account is not None:
+        kpis = [k for k in kpis if k.account is not None]
+        quotas = [q for q in quotas if q.account is not None]
+    return ClientFigures(client, month, days, period.accounts, kpis, quotas)
+
+
+@dataclass
+class PeriodFigures:
+    """The accounts' figures over some days, compared with an earlier span."""
+
+    accounts: list[AccountFigures]
+    current: dict[int, Rows]
+    posts: dict[int, list[PostLine]]
+    by_id: dict[int, PlatformAccount]
+
+
+def period_figures(
+    client: Client,
+    days: list[dt.date],
+    previous: tuple[dt.date, dt.date],
+    *,
+    account: PlatformAccount | None = None,
+) -> PeriodFigures:
+    """Each account's figures over ``days`` against ``previous`` (first and last day), in three
+    queries: accounts, metric rows of both spans, posts."""
+    first = days[0] if days else previous[1] + ONE_DAY
+    last = days[-1] if days else first
     accounts = list(
         PlatformAccount.objects.filter(client=client).order_by("platform", "display_name")
     )
@@ -369,31 +397,28 @@ def client_figures(
         accounts = [a for a in accounts if a.pk == account.pk]
     ids = [a.pk for a in accounts]
     metric_rows = list(
-        DailyMetric.objects.filter(account_id__in=ids, date__range=(before.start, last))
+        DailyMetric.objects.filter(account_id__in=ids, date__range=(min(previous[0], first), last))
         .order_by("account_id", "metric", "date")
         .values_list("account_id", "metric", "date", "value")
     )
-    current = _rows(metric_rows, month.start, last)
-    previous = _rows(metric_rows, before.start, before.end)
+    current = _rows(metric_rows, first, last)
+    earlier = _rows(metric_rows, *previous)
     posts: dict[int, list[PostLine]] = defaultdict(list)
     for post in PostFact.objects.filter(
-        account_id__in=ids, published_on__range=(month.start, last)
+        account_id__in=ids, published_on__range=(first, last)
     ).order_by("published_on", "post_id"):
         posts[post.account_id].append(PostLine(post))
     figures = []
     for each in accounts:
-        rows, earlier = current.get(each.pk, {}), previous.get(each.pk, {})
+        rows = current.get(each.pk, {})
         if not rows and not posts.get(each.pk):
             continue
-        found = AccountFigures(each, days, dict(rows), dict(earlier), posts.get(each.pk, []))
+        found = AccountFigures(
+            each, days, dict(rows), dict(earlier.get(each.pk, {})), posts.get(each.pk, [])
+        )
         found.totals = _totals(found.rows, found.previous_rows)
         figures.append(found)
-    by_id = {a.pk: a for a in accounts}
-    kpis, quotas = _contract_lines(client, month, current, posts, by_id)
-    if account is not None:
-        kpis = [k for k in kpis if k.account is not None]
-        quotas = [q for q in quotas if q.account is not None]
-    return ClientFigures(client, month, days, figures, kpis, quotas)
+    return PeriodFigures(figures, current, posts, {a.pk: a for a in accounts})
 
 
 def _contract_lines(

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import dashboards, views
+from . import dashboards, views, weekly
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("weekly/", weekly.weekly_pack, name="weekly"),
     path("dashboard/<int:client_id>/", dashboards.client_dashboard, name="client_dashboard"),
     path(
         "dashboard/account/<int:account_id>/",

@@ -125,3 +125,22 @@ def test_the_template_downloads_as_xlsx_and_csv(world: World, login: Any) -> Non
     csv = client.get(reverse("metrics:template", args=["csv"]))
     assert csv.content.decode("utf-8-sig").startswith("日期,粉丝总数")
     assert client.get(reverse("metrics:template", args=["pdf"])).status_code == 404
+
+
+def test_a_value_typed_by_hand_is_stored_and_a_bad_one_names_its_field(
+    world: World, douyin: Any, login: Any
+) -> None:
+    client = login(world.alpha.admin)
+    url = reverse("metrics:record", args=[douyin.pk])
+    response = client.post(url, {"date": "2026-10-08", "metric": "calls", "value": "12"})
+    assert response.status_code == 302
+    stored = DailyMetric.objects.get(account=douyin, metric="calls")
+    assert (stored.value, stored.source) == (12, "manual")
+    response = client.post(url, {"date": "2026-10-08", "metric": "calls", "value": "-1"})
+    assert response.status_code == 400
+    assert 'data-field="value"' in response.content.decode()
+    reviewer = login(world.alpha.clients[0].reviewer)
+    assert (
+        reviewer.post(url, {"date": "2026-10-09", "metric": "calls", "value": "1"}).status_code
+        == 403
+    )
