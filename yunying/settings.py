@@ -247,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Last month's reports due by the contracts' report day: publish the written ones, remind
     # the managers of the others.
+    # Platform data APIs: accounts behind the newest complete day, past their back-off.
+    "platform-data-sync": {
+        "task": "yunying.metrics.tasks.sync_due",
+        "schedule": crontab(minute="*/30"),
+    },
     "monthly-report-sweep": {
         "task": "yunying.reports.tasks.sweep_due_reports",
         "schedule": crontab(hour=8, minute=20),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -27,12 +28,13 @@ from django.utils.translation import gettext as _
 
 from yunying.accounts.choices import Platform
 from yunying.accounts.models import PlatformAccount
+from yunying.adapters.platform_data import Fetched, SourceError
 from yunying.audit.actions import record
 from yunying.tenancy import policy
 from yunying.tenancy.scoping import SYSTEM, Actor, ensure_same_agency
 
 from . import mappings
-from .choices import IMPORT_FINISHED, FactSource, ImportStatus
+from .choices import IMPORT_FINISHED, FactSource, ImportStatus, SyncState
 from .definitions import STORED, plain
 from .files import (
     MAX_KIND,
@@ -44,8 +46,8 @@ from .files import (
     PostRow,
     Problem,
 )
-from .mappings import POST_COUNTS, Parsed
-from .models import DailyExtra, DailyMetric, ImportJob, PostFact
+from .mappings import POST_COUNTS, DayRecord, Parsed, PostRecord
+from .models import DailyExtra, DailyMetric, ImportJob, PostFact, SyncConfig
 
 log = logging.getLogger(__name__)
 
@@ -211,10 +213,12 @@ class _PostValues:
 
     published_on: dt.date
     kind: str
-    likes: int
+    # None: the source does not give likes (the WeChat data cube); a stored count is kept, a new
+    # post starts at 0.
+    likes: int | None
     title: str | None = None
     counts: dict[str, int] | None = None
-    extras: dict[str, str] | None = None
+    extras: dict[str, Any] | None = None
 
 
 def _upsert_posts(
@@ -237,12 +241,14 @@ def _upsert_posts(
                 post_id=post_id,
                 published_on=given.published_on,
                 kind=given.kind,
-                likes=given.likes,
+                likes=given.likes or 0,
                 source=source,
             )
             new.append(post)
         before = _post_state(post)
-        post.published_on, post.kind, post.likes = given.published_on, given.kind, given.likes
+        post.published_on, post.kind = given.published_on, given.kind
+        if given.likes is not None:
+            post.likes = given.likes
         if given.title is not None:
             post.title = given.title
         for name, count in (given.counts or {}).items():
@@ -265,7 +271,7 @@ def _post_state(post: PostFact) -> tuple[Any, ...]:
 
 
 def _upsert_extras(
-    account: PlatformAccount, values: dict[dt.date, dict[str, str]], source: str
+    account: PlatformAccount, values: dict[dt.date, dict[str, Any]], source: str
 ) -> ImportResult:
     """Merge each day's extras into the stored ones (a key given again replaces its value)."""
     if not values:
@@ -555,3 +561,128 @@ def run_import(job: ImportJob, *, actor: Actor) -> ImportJob:
     _finish(job, ImportStatus.DONE, result=result)
     job.refresh_from_db()
     return job
+
+
+# ----- platform sync -------------------------------------------------------------------------
+
+SYNC_PLATFORMS = frozenset({Platform.WECHAT_OA, Platform.DOUYIN})
+
+
+@transaction.atomic
+def configure_sync(
+    *,
+    actor: Actor,
+    account: PlatformAccount,
+    app_id: str,
+    secret: str = "",
+    open_id: str = "",
+    tokens: dict[str, Any] | None = None,
+    api_base: str = "",
+    enabled: bool = True,
+) -> SyncConfig:
+    """Connect an account to its platform's data API (secrets to the vault), or change it.
+
+    A secret left empty keeps the stored one, but changing the API address needs it again, so
+    whoever may edit the address cannot send the stored secret elsewhere.
+    """
+    from yunying.accounts import vault
+
+    _require(actor, "metrics.change_syncconfig", account)
+    config = SyncConfig.objects.filter(account=account).first() or SyncConfig(
+        agency_id=account.agency_id, client_id=account.client_id, account=account
+    )
+    errors: dict[str, str] = {}
+    if account.platform not in SYNC_PLATFORMS:
+        errors["app_id"] = _("Only Official Accounts and Douyin accounts have a data API.")
+    if not app_id.strip():
+        errors["app_id"] = _("Enter the AppID or client key.")
+    if not secret and not config.secret_ciphertext:
+        errors["secret"] = _("Enter the secret.")
+    if api_base and api_base != config.api_base and not secret:
+        errors["secret"] = _("Enter the secret again to change the API address.")
+    if api_base and not api_base.startswith(("https://", "http://")):
+        errors["api_base"] = _("Enter an http(s) address.")
+    if account.platform == Platform.DOUYIN and not (open_id.strip() or config.open_id):
+        errors["open_id"] = _("Enter the open_id the account authorised.")
+    if errors:
+        raise ValidationError(errors)
+    config.app_id, config.enabled = app_id.strip(), enabled
+    config.api_base = api_base
+    if secret:
+        config.secret_ciphertext = vault.encrypt(secret)
+    if open_id.strip():
+        config.open_id = open_id.strip()
+    if tokens is not None:
+        config.tokens_ciphertext = vault.encrypt(json.dumps(tokens))
+    config.state = SyncState.NEW if config.pk is None else config.state
+    config.failures, config.next_attempt_at = 0, None
+    config.save()
+    record(
+        actor=actor,
+        action="metrics.sync_configure",
+        obj=account,
+        data={"app_id": config.app_id, "enabled": enabled, "secret_changed": bool(secret)},
+    )
+    return config
+
+
+def _fetched_as_parsed(fetched: Fetched) -> Parsed:
+    days = [DayRecord(d.date, dict(d.metrics), dict(d.extras), "api", 0) for d in fetched.days]
+    posts = [
+        PostRecord(
+            post_id=p.post_id,
+            published_on=p.published_on,
+            title=p.title[: mappings.MAX_TITLE],
+            kind=p.kind,
+            likes=p.metrics.get("likes"),
+            counts={k: v for k, v in p.metrics.items() if k in POST_COUNTS},
+            extras=dict(p.extras),
+            source="api",
+            row=0,
+        )
+        for p in fetched.posts
+    ]
+    return Parsed(days=days, posts=posts, rows_read=len(days) + len(posts))
+
+
+@transaction.atomic
+def store_sync(config: SyncConfig, fetched: Fetched, *, through: dt.date) -> FileImport:
+    """Store a complete fetch and move the account's sync forward, in one transaction: either
+    every day of the fetch and the new ``synced_through`` are written, or nothing is."""
+    result = store_parsed(
+        actor=SYSTEM,
+        account=config.account,
+        parsed=_fetched_as_parsed(fetched),
+        source=FactSource.API,
+        note={"sync": config.pk},
+    )
+    SyncConfig.objects.filter(pk=config.pk).update(
+        synced_through=through,
+        state=SyncState.OK,
+        failures=0,
+        next_attempt_at=None,
+        last_error="",
+        last_run_at=timezone.now(),
+    )
+    return result
+
+
+def record_sync_failure(config: SyncConfig, error: SourceError, *, now: dt.datetime) -> SyncConfig:
+    """Note a failed run: a retryable one waits 2^n minutes (at most six hours) before the next
+    try; one a person must fix waits for tomorrow's run and says so."""
+    failures = config.failures + 1
+    if error.retryable:
+        wait = dt.timedelta(minutes=min(2**failures, 360))
+        state = SyncState.RETRYING
+    else:
+        wait = dt.timedelta(hours=24)
+        state = SyncState.NEEDS_ATTENTION
+    SyncConfig.objects.filter(pk=config.pk).update(
+        failures=failures,
+        state=state,
+        next_attempt_at=now + wait,
+        last_error=error.message[:2000],
+        last_run_at=now,
+    )
+    config.refresh_from_db()
+    return config

@@ -78,3 +78,16 @@ class ImportStatus(models.TextChoices):
 
 
 IMPORT_FINISHED = frozenset({ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED})
+
+
+class SyncState(models.TextChoices):
+    """How an account's daily sync from its platform's API stands."""
+
+    # Configured, nothing fetched yet.
+    NEW = "new", _("Not run yet")
+    # The last run stored every day up to the newest complete one.
+    OK = "ok", _("Up to date")
+    # The last run failed in a way that may pass (quota, network); it is tried again later.
+    RETRYING = "retrying", _("Retrying")
+    # The platform refused in a way a person must fix (credentials, authorisation expired).
+    NEEDS_ATTENTION = "attention", _("Needs attention")

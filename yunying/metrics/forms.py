@@ -96,3 +96,18 @@ class ManualEntryForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
     value = forms.DecimalField(label=_("Value"), min_value=0, max_digits=20, decimal_places=4)
+
+
+class SyncForm(forms.Form):
+    """The account's data API connection; the secret is write-only."""
+
+    app_id = forms.CharField(label=_("AppID / client key"), max_length=64)
+    secret = forms.CharField(
+        label=_("Secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Kept encrypted and never shown again; leave empty to keep the stored one."),
+    )
+    open_id = forms.CharField(label=_("open_id (Douyin)"), max_length=128, required=False)
+    api_base = forms.URLField(label=_("API address"), required=False, assume_scheme="https")
+    enabled = forms.BooleanField(label=_("Sync every day"), required=False, initial=True)

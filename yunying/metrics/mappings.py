@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 
 from .definitions import STORED_ORDER, label
 from .files import MAX_KIND, MAX_POST_ID, VALUE_INTEGER_DIGITS, VALUE_PLACES, Problem
@@ -104,7 +104,8 @@ class DayRecord:
 
     date: dt.date
     metrics: dict[str, Decimal]
-    extras: dict[str, str]
+    # As exported (text) from files; JSON values from the platforms' APIs.
+    extras: dict[str, Any]
     source: str
     row: int
     # The date column's header, for a problem found when the row meets an earlier one.
@@ -119,9 +120,10 @@ class PostRecord:
     published_on: dt.date
     title: str
     kind: str
-    likes: int
+    # None only from an API that gives no likes (see actions._PostValues).
+    likes: int | None
     counts: dict[str, int]
-    extras: dict[str, str]
+    extras: dict[str, Any]
     source: str
     row: int
 

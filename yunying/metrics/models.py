@@ -13,7 +13,7 @@ from yunying.accounts.models import PlatformAccount
 from yunying.tenancy.models import Agency, Client
 from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
-from .choices import FactSource, ImportStatus, Metric
+from .choices import FactSource, ImportStatus, Metric, SyncState
 from .definitions import plain
 from .files import MAX_KIND, MAX_POST_ID, VALUE_INTEGER_DIGITS, VALUE_PLACES
 
@@ -191,3 +191,47 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class SyncConfig(models.Model):
+    """An account's connection to its platform's data API and where its daily sync stands.
+
+    Secrets (the AppSecret or client secret, Douyin's tokens) are kept by the vault as
+    ciphertext and never shown again. ``synced_through`` is the last day stored completely: a
+    run fetches the days after it up to the newest complete one, all or nothing.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    account = models.OneToOneField(
+        PlatformAccount,
+        on_delete=models.CASCADE,
+        related_name="sync_config",
+        verbose_name=_("account"),
+    )
+    enabled = models.BooleanField(_("sync daily"), default=True)
+    # WeChat: the AppID; Douyin: the client key of the agency's open-platform application.
+    app_id = models.CharField(_("AppID / client key"), max_length=64)
+    secret_ciphertext = models.TextField(editable=False)
+    # Douyin only: the authorised user and the OAuth tokens (JSON, encrypted).
+    open_id = models.CharField(_("open_id"), max_length=128, blank=True)
+    tokens_ciphertext = models.TextField(blank=True, editable=False)
+    api_base = models.URLField(_("API address"), blank=True)
+    synced_through = models.DateField(_("stored through"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=SyncState.choices, default=SyncState.NEW
+    )
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("platform sync")
+        verbose_name_plural = _("platform syncs")
+
+    def __str__(self) -> str:
+        return f"{self.account} ({self.get_state_display()})"

@@ -1,16 +1,26 @@
-"""Background work of the metrics app: import jobs and, later, the platforms' daily sync.
+"""Background work of the metrics app: import jobs and the platforms' daily sync.
 
 Tasks in ``tasks.py`` only call these; tests call them directly.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+import logging
+from collections.abc import Callable
 
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from yunying.accounts.choices import Platform
+from yunying.adapters.platform_data import MetricsSource, SourceError
 from yunying.tenancy.scoping import SYSTEM, Actor, build_actor
 
 from . import actions
-from .models import ImportJob
+from .models import ImportJob, SyncConfig
+
+log = logging.getLogger(__name__)
 
 
 def job_actor(job: ImportJob) -> Actor:
@@ -35,3 +45,83 @@ def start_import(job: ImportJob) -> None:
     from .tasks import import_file
 
     transaction.on_commit(lambda: import_file.delay(job.pk))
+
+
+# ----- the platforms' daily sync -------------------------------------------------------------
+
+# A first run fills this many days back (Douyin's API serves at most the last 30).
+FIRST_SYNC_DAYS = 30
+
+
+def source_for(
+    config: SyncConfig, *, now: Callable[[], dt.datetime] | None = None
+) -> MetricsSource:
+    """The adapter of the account's platform, with its secrets from the vault."""
+    from django.core.cache import cache
+
+    from yunying.accounts import vault
+    from yunying.adapters.wechat_datacube import WeChatDataCube
+    from yunying.adapters.wechat_oa import DEFAULT_BASE_URL, CacheTokenStore, WeChatOAClient
+
+    if config.account.platform == Platform.WECHAT_OA:
+        client = WeChatOAClient(
+            config.app_id,
+            vault.decrypt(config.secret_ciphertext),
+            base_url=config.api_base or DEFAULT_BASE_URL,
+            token_store=CacheTokenStore(cache),
+        )
+        return WeChatDataCube(client, now=now)
+    raise SourceError(f"{config.account.get_platform_display()}暂不支持自动同步", retryable=False)
+
+
+def newest_complete_day(now: dt.datetime) -> dt.date:
+    """The platforms' data for a day is complete the next morning in China (08:00)."""
+    from yunying.adapters.wechat_datacube import last_complete_day
+
+    return last_complete_day(now)
+
+
+def sync_account(config_id: int, *, now: dt.datetime | None = None) -> str:
+    """Fetch and store the days after ``synced_through`` up to the newest complete one.
+
+    All or nothing: the adapter returns every day or raises, and the days are written with the
+    new ``synced_through`` in one transaction. A failure is noted with its back-off.
+    """
+    moment = now or timezone.now()
+    config = SyncConfig.objects.select_related("account").get(pk=config_id)
+    if not config.enabled:
+        return "disabled"
+    end = newest_complete_day(moment)
+    start = (
+        config.synced_through + dt.timedelta(days=1)
+        if config.synced_through
+        else end - dt.timedelta(days=FIRST_SYNC_DAYS - 1)
+    )
+    if start > end:
+        return "up to date"
+    try:
+        fetched = source_for(config, now=lambda: moment).fetch(start, end)
+    except SourceError as error:
+        log.warning("sync of account %s failed: %s", config.account_id, error.message)
+        return actions.record_sync_failure(config, error, now=moment).state
+    actions.store_sync(config, fetched, through=end)
+    return "ok"
+
+
+def sync_due(*, now: dt.datetime | None = None) -> list[int]:
+    """The enabled syncs behind the newest complete day whose back-off has passed; each is
+    handed to a worker of its own."""
+    moment = now or timezone.now()
+    end = newest_complete_day(moment)
+    due = (
+        SyncConfig.objects.filter(enabled=True)
+        .filter(Q(synced_through__isnull=True) | Q(synced_through__lt=end))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=moment))
+        .values_list("pk", flat=True)
+    )
+    from .tasks import sync_account as task
+
+    ids = list(due)
+    for pk in ids:
+        task.delay(pk)
+    return ids

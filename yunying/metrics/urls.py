@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/<int:pk>/import/posts/", views.import_posts, name="import_posts"),
     path("account/<int:pk>/import/", views.import_file, name="import_file"),
     path("account/<int:pk>/record/", views.record_value, name="record"),
+    path("account/<int:pk>/sync/", views.configure_sync, name="sync"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("template.<str:kind>", views.template_file, name="template"),
 ]

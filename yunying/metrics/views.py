@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,9 +29,10 @@ from .forms import (
     MetricsUploadForm,
     PlatformImportForm,
     PostsUploadForm,
+    SyncForm,
     UploadForm,
 )
-from .models import DailyMetric, ImportJob, PostFact
+from .models import DailyMetric, ImportJob, PostFact, SyncConfig
 
 TEMPLATE = "metrics/account_metrics.html"
 WINDOW_DAYS = 60
@@ -66,6 +68,7 @@ def _page(
     posts_form: UploadForm | None = None,
     import_form: PlatformImportForm | None = None,
     entry_form: ManualEntryForm | None = None,
+    sync_form: SyncForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     posts = PostFact.objects.visible_to(actor).filter(account=account)
@@ -83,9 +86,29 @@ def _page(
         "import_form": import_form or PlatformImportForm(platform=account.platform),
         "jobs": jobs[:RECENT_IMPORTS] if can_see_imports else [],
         "can_enter": policy.can(actor, "metrics.add_dailymetric"),
+        "sync": SyncConfig.objects.visible_to(actor).filter(account=account).first()
+        if policy.can(actor, "metrics.view_syncconfig")
+        else None,
+        "can_sync": policy.can(actor, "metrics.change_syncconfig")
+        and account.platform in actions.SYNC_PLATFORMS,
+        "sync_form": sync_form or _sync_form(actor, account),
         "entry_form": entry_form or ManualEntryForm(),
     }
     return render(request, TEMPLATE, context, status=status)
+
+
+def _sync_form(actor: Actor, account: PlatformAccount) -> SyncForm:
+    config = SyncConfig.objects.visible_to(actor).filter(account=account).first()
+    if config is None:
+        return SyncForm()
+    return SyncForm(
+        initial={
+            "app_id": config.app_id,
+            "open_id": config.open_id,
+            "api_base": config.api_base,
+            "enabled": config.enabled,
+        }
+    )
 
 
 @login_required
@@ -207,3 +230,36 @@ def record_value(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved: %(row)s.") % {"row": stored})
             return redirect("metrics:account", pk=account.pk)
     return _page(request, actor, account, entry_form=form, status=400)
+
+
+@require_POST
+@login_required
+def configure_sync(request: HttpRequest, pk: int) -> HttpResponse:
+    """Connect the account to its platform's data API; "sync now" also queues a run."""
+    actor = policy.actor_with(request, "metrics.change_syncconfig")
+    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    form = SyncForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        ok, config = run_action(
+            form,
+            lambda: actions.configure_sync(
+                actor=actor,
+                account=account,
+                app_id=data["app_id"],
+                secret=data["secret"],
+                open_id=data["open_id"],
+                api_base=data["api_base"],
+                enabled=data["enabled"],
+            ),
+        )
+        if ok:
+            if "now" in request.POST:
+                from .tasks import sync_account
+
+                transaction.on_commit(lambda: sync_account.delay(config.pk))
+                messages.success(request, _("Saved; the sync runs now."))
+            else:
+                messages.success(request, _("Saved; the sync runs with the next round."))
+            return redirect("metrics:account", pk=account.pk)
+    return _page(request, actor, account, sync_form=form, status=400)

@@ -128,6 +128,9 @@ RULES: dict[str, frozenset[str]] = {
     "metrics.import_postfact": MANAGERS,
     # Import jobs show the uploaded files and their problems: agency-internal.
     "metrics.view_importjob": STAFF,
+    # Platform API connections hold the agency's app secrets: managers set them up.
+    "metrics.view_syncconfig": STAFF,
+    "metrics.change_syncconfig": MANAGERS,
     # Monthly reports: staff read drafts, the client reads what was published to it.
     "reports.view_monthlyreport": STAFF | CLIENT,
     "reports.change_monthlyreport": MANAGERS,

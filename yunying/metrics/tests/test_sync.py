@@ -1,0 +1,232 @@
+"""The daily platform sync, end to end against the fake WeChat server: a first run fills 30
+days, later runs fetch only new days, a failure writes nothing and backs off, a refusal a
+person must fix says so, secrets stay in the vault."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from yunying.adapters.platform_data import SHANGHAI, days_between
+from yunying.adapters.tests.fake_wechat import FakeWeChat
+from yunying.audit.models import AuditEntry
+from yunying.metrics import actions, runs
+from yunying.metrics.choices import SyncState
+from yunying.metrics.models import DailyExtra, DailyMetric, PostFact, SyncConfig
+from yunying.tenancy.choices import Role
+from yunying.testing import World, actor
+
+pytestmark = pytest.mark.django_db
+MORNING = dt.datetime(2026, 10, 12, 10, 0, tzinfo=SHANGHAI)
+FIRST, LAST = dt.date(2026, 9, 12), dt.date(2026, 10, 11)
+
+
+class Clock:
+    def __init__(self, moment: dt.datetime) -> None:
+        self.moment = moment
+
+    def epoch(self) -> float:
+        return self.moment.timestamp()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(MORNING)
+
+
+@pytest.fixture
+def fake(clock: Clock) -> Iterator[FakeWeChat]:
+    with FakeWeChat(now=clock.epoch) as server:
+        seed(server, FIRST, LAST + dt.timedelta(days=1))
+        yield server
+
+
+def seed(fake: FakeWeChat, start: dt.date, end: dt.date) -> None:
+    for n, day in enumerate(days_between(start, end)):
+        ref = day.isoformat()
+        fake.seed_datacube("getusercumulate", [{"ref_date": ref, "cumulate_user": 5000 + n}])
+        fake.seed_datacube(
+            "getusersummary",
+            [{"ref_date": ref, "user_source": 1, "new_user": 10 + n, "cancel_user": 2}],
+        )
+        fake.seed_datacube(
+            "getuserread",
+            [
+                {
+                    "ref_date": ref,
+                    "user_source": 99999999,
+                    "int_page_read_user": 80,
+                    "int_page_read_count": 100 + n,
+                    "share_user": 5,
+                    "share_count": 7,
+                    "add_to_fav_user": 1,
+                    "add_to_fav_count": 2,
+                }
+            ],
+        )
+        if n % 7 == 0:
+            fake.seed_datacube(
+                "getarticlesummary",
+                [
+                    {
+                        "ref_date": ref,
+                        "msgid": f"10000{n}_1",
+                        "title": f"第 {n} 篇",
+                        "int_page_read_user": 300,
+                        "int_page_read_count": 320,
+                        "share_user": 4,
+                        "share_count": 5,
+                        "add_to_fav_user": 2,
+                        "add_to_fav_count": 3,
+                    }
+                ],
+            )
+
+
+def connect(world: World, fake: FakeWeChat, secret: str | None = None) -> SyncConfig:
+    return actions.configure_sync(
+        actor=actor(world.alpha.admin),
+        account=world.alpha.clients[0].account,
+        app_id=fake.appid,
+        secret=secret or fake.secret,
+        api_base=fake.base_url,
+    )
+
+
+def stored(account: Any) -> dict[tuple[dt.date, str], Decimal]:
+    return {(m.date, m.metric): m.value for m in DailyMetric.objects.filter(account=account)}
+
+
+def test_a_first_sync_fills_thirty_days_and_the_articles(world: World, fake: FakeWeChat) -> None:
+    config = connect(world, fake)
+    assert runs.sync_account(config.pk, now=MORNING) == "ok"
+    account = config.account
+    values = stored(account)
+    assert {day for day, _metric in values} == set(days_between(FIRST, LAST))
+    assert values[(FIRST, "followers_total")] == Decimal(5000)
+    assert values[(LAST, "reads")] == Decimal(129)
+    assert DailyExtra.objects.get(account=account, date=FIRST).data == {
+        "user_source": {"search": 10}
+    }
+    posts = PostFact.objects.filter(account=account)
+    assert posts.count() == 5
+    assert {p.source for p in posts} == {"api"}
+    config.refresh_from_db()
+    assert (config.synced_through, config.state) == (LAST, SyncState.OK)
+    entry = AuditEntry.objects.get(action="metrics.import_file")
+    assert entry.data["source"] == "api"
+
+
+def test_the_next_run_fetches_only_the_new_day(
+    world: World, fake: FakeWeChat, clock: Clock
+) -> None:
+    config = connect(world, fake)
+    runs.sync_account(config.pk, now=MORNING)
+    before = len(fake.calls("datacube/getusercumulate"))
+    assert runs.sync_account(config.pk, now=MORNING) == "up to date"
+    assert len(fake.calls("datacube/getusercumulate")) == before
+    clock.moment = MORNING + dt.timedelta(days=1)
+    assert runs.sync_account(config.pk, now=clock.moment) == "ok"
+    last_call = fake.calls("datacube/getusercumulate")[-1]
+    assert last_call.json == {"begin_date": "2026-10-12", "end_date": "2026-10-12"}
+    config.refresh_from_db()
+    assert config.synced_through == dt.date(2026, 10, 12)
+
+
+def test_a_failure_midway_writes_nothing_and_backs_off(world: World, fake: FakeWeChat) -> None:
+    config = connect(world, fake)
+    fake.fail_nth(
+        "datacube/getarticlesummary", 20, errcode=45009, errmsg="reach max api daily quota limit"
+    )
+    assert runs.sync_account(config.pk, now=MORNING) == SyncState.RETRYING
+    assert stored(config.account) == {}
+    assert not PostFact.objects.filter(account=config.account).exists()
+    config.refresh_from_db()
+    assert config.failures == 1
+    assert config.next_attempt_at == MORNING + dt.timedelta(minutes=2)
+    assert config.synced_through is None
+    # Not due again until the back-off has passed; then it completes.
+    assert runs.sync_due(now=MORNING + dt.timedelta(minutes=1)) == []
+    with time_machine.travel(MORNING + dt.timedelta(minutes=3)):  # the worker reads the clock
+        assert runs.sync_due() == [config.pk]
+    config.refresh_from_db()
+    assert config.state == SyncState.OK
+    assert len({day for day, _ in stored(config.account)}) == 30
+
+
+def test_the_back_off_doubles_and_stops_at_six_hours(world: World, fake: FakeWeChat) -> None:
+    from yunying.adapters.platform_data import SourceError
+
+    config = connect(world, fake)
+    waits = []
+    for _ in range(10):
+        config = actions.record_sync_failure(
+            config, SourceError("busy", retryable=True), now=MORNING
+        )
+        assert config.next_attempt_at is not None
+        waits.append((config.next_attempt_at - MORNING).total_seconds() / 60)
+    assert waits == [2, 4, 8, 16, 32, 64, 128, 256, 360, 360]
+
+
+def test_a_wrong_secret_needs_a_person(world: World, fake: FakeWeChat) -> None:
+    config = connect(world, fake, secret="not-the-secret")
+    assert runs.sync_account(config.pk, now=MORNING) == SyncState.NEEDS_ATTENTION
+    config.refresh_from_db()
+    assert config.next_attempt_at == MORNING + dt.timedelta(hours=24)
+    assert "not-the-secret" not in config.last_error
+    assert stored(config.account) == {}
+
+
+def test_the_secret_is_kept_by_the_vault_and_never_logged(world: World, fake: FakeWeChat) -> None:
+    config = connect(world, fake)
+    assert fake.secret not in config.secret_ciphertext
+    assert fake.secret not in str(AuditEntry.objects.get(action="metrics.sync_configure").data)
+    # Changing the address needs the secret again.
+    with pytest.raises(ValidationError) as caught:
+        actions.configure_sync(
+            actor=actor(world.alpha.admin),
+            account=config.account,
+            app_id=fake.appid,
+            api_base="https://elsewhere.example",
+        )
+    assert "secret" in caught.value.message_dict
+
+
+def test_only_managers_connect_an_account(world: World, fake: FakeWeChat) -> None:
+    with pytest.raises(PermissionDenied):
+        actions.configure_sync(
+            actor=actor(world.alpha.staff[Role.EDITOR]),
+            account=world.alpha.clients[0].account,
+            app_id=fake.appid,
+            secret=fake.secret,
+        )
+
+
+def test_the_account_page_sets_up_the_sync_and_shows_its_state(
+    world: World, fake: FakeWeChat, login: Any
+) -> None:
+    from django.urls import reverse
+
+    account = world.alpha.clients[0].account
+    client = login(world.alpha.admin)
+    page = reverse("metrics:account", args=[account.pk])
+    assert 'id="platform-sync"' in client.get(page).content.decode()
+    response = client.post(
+        reverse("metrics:sync", args=[account.pk]),
+        {"app_id": fake.appid, "secret": fake.secret, "api_base": fake.base_url, "enabled": "on"},
+    )
+    assert response.status_code == 302
+    config = SyncConfig.objects.get(account=account)
+    runs.sync_account(config.pk, now=MORNING)
+    body = client.get(page).content.decode()
+    assert "已同步至 2026-10-11" in body
+    assert fake.secret not in body
+    # A client's reviewer sees neither the connection nor its form.
+    reviewer = login(world.alpha.clients[0].reviewer).get(page).content.decode()
+    assert 'id="platform-sync"' not in reviewer
