@@ -180,11 +180,6 @@ class DouyinClient:
         self._store(tokens)
         return open_id, tokens
 
-    def refresh(self) -> DouyinTokens:
-        """Get a new access token with the refresh token, whatever the current one's state."""
-        with self._lock:
-            return self._refresh_locked()
-
     def _current(self) -> DouyinTokens:
         """Tokens fit for a call: refreshed first when the access token is about to expire."""
         tokens = self._tokens

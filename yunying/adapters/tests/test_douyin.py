@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -332,6 +333,30 @@ def test_revoked_token_is_refreshed_once(fake: FakeDouyin, clock: Clock) -> None
     cube = source(fake, clock, saved=saved)
     fake.invalidate_access_tokens()
     assert len(cube.fetch(START, END).days) == 21
+    assert len(saved.tokens) == 1
+
+
+def test_workers_sharing_a_client_refresh_a_refused_token_once(fake: FakeDouyin) -> None:
+    saved = Saved()
+    client = fake.make_client(fake.authorise(), on_refresh=saved)
+    fake.expire_access_tokens()
+    start = threading.Barrier(6)
+    errors: list[Exception] = []
+
+    def work() -> None:
+        start.wait()
+        try:
+            client.get("data/external/user/fans/", {"open_id": fake.open_id, "date_type": "7"})
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert fake.refreshes == 1
     assert len(saved.tokens) == 1
 
 
