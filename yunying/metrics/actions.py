@@ -626,6 +626,15 @@ def configure_sync(
     return config
 
 
+def keep_tokens(config: SyncConfig, tokens: dict[str, Any]) -> None:
+    """Store refreshed OAuth tokens of an account's sync (encrypted), at once."""
+    from yunying.accounts import vault
+
+    SyncConfig.objects.filter(pk=config.pk).update(
+        tokens_ciphertext=vault.encrypt(json.dumps(tokens))
+    )
+
+
 def _fetched_as_parsed(fetched: Fetched) -> Parsed:
     days = [DayRecord(d.date, dict(d.metrics), dict(d.extras), "api", 0) for d in fetched.days]
     posts = [

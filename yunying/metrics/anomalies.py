@@ -12,7 +12,10 @@ Four rules, each comparing the account with itself:
     A day's followers_new, plays, reads, likes, comments or shares far above the previous
     ``window`` days: a robust (modified) z-score 0.6745 × (value − median) / MAD above
     ``z_threshold``, and at the same time at least ``min_multiple`` times the median and at least
-    ``min_excess`` above it. Only rises are flagged.
+    ``min_excess`` above it. Only rises are flagged. A rise of followers, likes, comments or
+    shares on a day when plays or reads spiked too is explained by the traffic and not flagged
+    again, unless its multiple of the median exceeds ``min_multiple`` times the traffic's: a post
+    that takes off is one flag (on its plays), not five, while bought followers on top still show.
 ``followers_without_content``
     A followers_new spike (as above) on a day when nothing was published that day or the day
     before and neither plays nor reads spiked: followers that no content explains. It replaces the
@@ -65,6 +68,7 @@ KIND_TITLES: dict[str, str] = {
 KINDS: tuple[str, ...] = tuple(KIND_TITLES)
 
 # The daily metrics a spike is looked for in. Losses (followers_lost) are not engagement.
+VIEW_METRICS: tuple[str, ...] = ("plays", "reads")
 SPIKE_METRICS: tuple[str, ...] = (
     "followers_new",
     "plays",
@@ -186,6 +190,8 @@ def detect(
     post_days = {post.published_on for post in posts}
     flags: list[Flag] = []
     for (code, day), spike in spikes.items():
+        if _explained_by_views(spike, spikes, min_multiple):
+            continue
         if code == "followers_new" and _without_content(day, post_days, spikes):
             flags.append(_followers_without_content(spike))
         else:
@@ -291,6 +297,22 @@ def _spike(
             "min_excess": plain(min_excess),
         },
     )
+
+
+def _explained_by_views(
+    spike: Flag, spikes: Mapping[tuple[str, dt.date], Flag], min_multiple: Decimal
+) -> bool:
+    # A post that takes off raises plays and, with them, likes, comments and followers; one flag
+    # on the plays says it all. A rise far beyond the traffic's own is still flagged.
+    if spike.metric in VIEW_METRICS or spike.expected <= 0:
+        return False
+    for code in VIEW_METRICS:
+        views = spikes.get((code, spike.date))
+        if views is not None and views.expected > 0:
+            traffic = views.value / views.expected
+            if spike.value / spike.expected <= min_multiple * traffic:
+                return True
+    return False
 
 
 def _without_content(

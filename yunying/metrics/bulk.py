@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -62,7 +63,9 @@ class BulkResult:
             self.problems.append(problem)
 
 
-Row = tuple[int, int, dt.date, str, Decimal]
+# A value as text: a plain non-negative number within the column's digits (checked).
+Row = tuple[int, int, dt.date, str, str]
+PLAIN_NUMBER = re.compile(rf"\d{{1,{VALUE_INTEGER_DIGITS}}}(?:\.\d{{1,{VALUE_PLACES}}})?")
 
 
 def _rows(
@@ -99,15 +102,21 @@ def _rows(
             result.problem(Problem(source, number, "metric", f"未知指标“{metric}”"))
             bad = True
         try:
-            value = Decimal(raw_value)
-            exponent = value.as_tuple().exponent
-            if (
-                not value.is_finite()
-                or value < 0
-                or (isinstance(exponent, int) and -exponent > VALUE_PLACES)
-                or value.adjusted() >= VALUE_INTEGER_DIGITS
-            ):
-                raise InvalidOperation
+            # Plain numbers (nearly every cell) pass a regex; anything else must still be a
+            # Decimal within the limits, and then it is written in plain notation.
+            if PLAIN_NUMBER.fullmatch(raw_value):
+                value = raw_value
+            else:
+                exact = Decimal(raw_value)
+                exponent = exact.as_tuple().exponent
+                if (
+                    not exact.is_finite()
+                    or exact < 0
+                    or (isinstance(exponent, int) and -exponent > VALUE_PLACES)
+                    or exact.adjusted() >= VALUE_INTEGER_DIGITS
+                ):
+                    raise InvalidOperation
+                value = format(exact, "f")
         except InvalidOperation:
             message = f"应为不小于 0、最多 {VALUE_PLACES} 位小数的数：“{raw_value}”"
             result.problem(Problem(source, number, "value", message))
@@ -151,9 +160,15 @@ def _write_postgresql(agency_id: int, batches: Iterator[list[Row]], source: str)
         cursor.execute("TRUNCATE metric_load")
         for batch in batches:
             raw = cursor.cursor  # psycopg 3's own cursor: COPY is not in the DB-API
+            # COPY's text format written directly: every field is already checked text or a
+            # number, none can hold a tab, newline or backslash.
             with raw.copy("COPY metric_load FROM STDIN") as copy:
-                for row in batch:
-                    copy.write_row(row)
+                copy.write(
+                    "".join(
+                        f"{account}\t{client}\t{day.isoformat()}\t{metric}\t{value}\n"
+                        for account, client, day, metric, value in batch
+                    )
+                )
             cursor.execute(
                 f"""
                 WITH merged AS (
@@ -197,7 +212,7 @@ def _write_sqlite(agency_id: int, batches: Iterator[list[Row]], source: str) -> 
             raw.executemany(
                 sql,
                 (
-                    (agency_id, client, account, day.isoformat(), metric, str(value), source, now)
+                    (agency_id, client, account, day.isoformat(), metric, value, source, now)
                     for account, client, day, metric, value in batch
                 ),
             )

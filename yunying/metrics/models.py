@@ -19,13 +19,25 @@ from .files import MAX_KIND, MAX_POST_ID, VALUE_INTEGER_DIGITS, VALUE_PLACES
 
 
 class DailyMetric(models.Model):
-    """One stored metric's value for one account on one day (the natural key)."""
+    """One stored metric's value for one account on one day (the natural key).
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    The largest table by far (an account a year is a few thousand rows), so it carries only the
+    indexes its reads use: the natural key (account, date, metric), which also serves every
+    "these accounts over these days" read, and (account, metric, date) for one series. The
+    foreign keys get no index of their own: each would cost every insert of a bulk import and
+    serve no query (scoping's agency filter always comes with the account).
+    """
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, db_index=False, verbose_name=_("agency")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, db_index=False, verbose_name=_("client")
+    )
     account = models.ForeignKey(
         PlatformAccount,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="daily_metrics",
         verbose_name=_("account"),
     )

@@ -5,7 +5,9 @@ Tasks in ``tasks.py`` only call these; tests call them directly.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 
@@ -49,8 +51,8 @@ def start_import(job: ImportJob) -> None:
 
 # ----- the platforms' daily sync -------------------------------------------------------------
 
-# A first run fills this many days back (Douyin's API serves at most the last 30).
-FIRST_SYNC_DAYS = 30
+# A first run fills this many days back: Douyin serves at most the 30 days before today.
+FIRST_SYNC_DAYS = 29
 
 
 def source_for(
@@ -60,22 +62,49 @@ def source_for(
     from django.core.cache import cache
 
     from yunying.accounts import vault
-    from yunying.adapters.wechat_datacube import WeChatDataCube
-    from yunying.adapters.wechat_oa import DEFAULT_BASE_URL, CacheTokenStore, WeChatOAClient
 
-    if config.account.platform == Platform.WECHAT_OA:
-        client = WeChatOAClient(
+    platform = config.account.platform
+    if platform == Platform.WECHAT_OA:
+        from yunying.adapters import wechat_oa
+        from yunying.adapters.wechat_datacube import WeChatDataCube
+
+        wechat = wechat_oa.WeChatOAClient(
             config.app_id,
             vault.decrypt(config.secret_ciphertext),
-            base_url=config.api_base or DEFAULT_BASE_URL,
-            token_store=CacheTokenStore(cache),
+            base_url=config.api_base or wechat_oa.DEFAULT_BASE_URL,
+            token_store=wechat_oa.CacheTokenStore(cache),
         )
-        return WeChatDataCube(client, now=now)
+        return WeChatDataCube(wechat, now=now)
+    if platform == Platform.DOUYIN:
+        from yunying.adapters import douyin
+
+        tokens = (
+            douyin.DouyinTokens(**json.loads(vault.decrypt(config.tokens_ciphertext)))
+            if config.tokens_ciphertext
+            else None
+        )
+        if tokens is None:
+            raise SourceError("抖音账号尚未授权，请先完成授权并填写令牌", retryable=False)
+
+        def keep(new: douyin.DouyinTokens) -> None:
+            # At once, outside the sync's own transaction: the platform may retire the old
+            # tokens, so the new ones must survive even if this run fails later.
+            actions.keep_tokens(config, dataclasses.asdict(new))
+
+        client = douyin.DouyinClient(
+            config.api_base or douyin.DEFAULT_BASE_URL,
+            config.app_id,
+            vault.decrypt(config.secret_ciphertext),
+            tokens,
+            on_refresh=keep,
+        )
+        return douyin.DouyinDataSource(client, config.open_id, now=now)
     raise SourceError(f"{config.account.get_platform_display()}暂不支持自动同步", retryable=False)
 
 
 def newest_complete_day(now: dt.datetime) -> dt.date:
-    """The platforms' data for a day is complete the next morning in China (08:00)."""
+    """The newest day every platform has completed: WeChat's data is complete from 08:00 the
+    next morning in China (Douyin's by the next day), so the stricter rule serves both."""
     from yunying.adapters.wechat_datacube import last_complete_day
 
     return last_complete_day(now)

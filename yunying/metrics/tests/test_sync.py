@@ -5,6 +5,7 @@ person must fix says so, secrets stay in the vault."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from yunying.testing import World, actor
 
 pytestmark = pytest.mark.django_db
 MORNING = dt.datetime(2026, 10, 12, 10, 0, tzinfo=SHANGHAI)
-FIRST, LAST = dt.date(2026, 9, 12), dt.date(2026, 10, 11)
+FIRST, LAST = dt.date(2026, 9, 13), dt.date(2026, 10, 11)  # the 29 days of a first run
 
 
 class Clock:
@@ -103,14 +104,14 @@ def stored(account: Any) -> dict[tuple[dt.date, str], Decimal]:
     return {(m.date, m.metric): m.value for m in DailyMetric.objects.filter(account=account)}
 
 
-def test_a_first_sync_fills_thirty_days_and_the_articles(world: World, fake: FakeWeChat) -> None:
+def test_a_first_sync_fills_29_days_and_the_articles(world: World, fake: FakeWeChat) -> None:
     config = connect(world, fake)
     assert runs.sync_account(config.pk, now=MORNING) == "ok"
     account = config.account
     values = stored(account)
     assert {day for day, _metric in values} == set(days_between(FIRST, LAST))
     assert values[(FIRST, "followers_total")] == Decimal(5000)
-    assert values[(LAST, "reads")] == Decimal(129)
+    assert values[(LAST, "reads")] == Decimal(128)
     assert DailyExtra.objects.get(account=account, date=FIRST).data == {
         "user_source": {"search": 10}
     }
@@ -157,7 +158,7 @@ def test_a_failure_midway_writes_nothing_and_backs_off(world: World, fake: FakeW
         assert runs.sync_due() == [config.pk]
     config.refresh_from_db()
     assert config.state == SyncState.OK
-    assert len({day for day, _ in stored(config.account)}) == 30
+    assert len({day for day, _ in stored(config.account)}) == 29
 
 
 def test_the_back_off_doubles_and_stops_at_six_hours(world: World, fake: FakeWeChat) -> None:
@@ -230,3 +231,46 @@ def test_the_account_page_sets_up_the_sync_and_shows_its_state(
     # A client's reviewer sees neither the connection nor its form.
     reviewer = login(world.alpha.clients[0].reviewer).get(page).content.decode()
     assert 'id="platform-sync"' not in reviewer
+
+
+def test_a_douyin_account_syncs_and_keeps_refreshed_tokens(world: World, clock: Clock) -> None:
+    import dataclasses
+
+    from yunying.accounts import actions as account_actions
+    from yunying.accounts import vault
+    from yunying.adapters.tests.fake_douyin import FakeDouyin
+
+    account = account_actions.create_account(
+        actor=actor(world.alpha.admin),
+        client=world.alpha.clients[0].client,
+        platform="douyin",
+        platform_id="dy_sync",
+        display_name="同步抖音",
+    )
+    with FakeDouyin(now=clock.epoch) as fake, time_machine.travel(MORNING, tick=False):
+        for n, day in enumerate(days_between(dt.date(2026, 9, 10), LAST)):
+            date = day.isoformat()
+            fake.seed_user_data("fans", [{"date": date, "total_fans": 8000 + n, "new_fans": 5}])
+            fake.seed_user_data("like", [{"date": date, "new_like": 100}])
+            fake.seed_user_data("comment", [{"date": date, "new_comment": 20}])
+            fake.seed_user_data("share", [{"date": date, "new_share": 4}])
+            fake.seed_user_data("item", [{"date": date, "new_play": 3000 + n}])
+        tokens = fake.authorise()
+        config = actions.configure_sync(
+            actor=actor(world.alpha.admin),
+            account=account,
+            app_id=fake.client_key,
+            secret=fake.client_secret,
+            open_id=fake.open_id,
+            tokens=dataclasses.asdict(tokens),
+            api_base=fake.base_url,
+        )
+        fake.expire_access_tokens()
+        assert runs.sync_account(config.pk, now=MORNING) == "ok"
+    values = stored(account)
+    assert {day for day, _metric in values} == set(days_between(LAST - dt.timedelta(days=28), LAST))
+    assert values[(LAST, "plays")] == Decimal(3000 + 31)
+    config.refresh_from_db()
+    kept = json.loads(vault.decrypt(config.tokens_ciphertext))
+    assert kept["access_token"] != tokens.access_token  # the refreshed token was stored
+    assert fake.refreshes == 1
