@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "metrics.import_file": _("Platform data imported"),
     "metrics.import_bulk": _("Daily metrics imported for many accounts"),
     "metrics.sync_configure": _("Platform data sync set up"),
+    "metrics.flag_review": _("Suspicious engagement reviewed"),
     "report.write": _("Report problems and suggestions written"),
     "report.publish": _("Monthly report published"),
     "calendar.import": _("Holiday calendar imported"),

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ from yunying.tenancy import policy
 from yunying.tenancy.scoping import SYSTEM, Actor, ensure_same_agency
 
 from . import mappings
-from .choices import IMPORT_FINISHED, FactSource, ImportStatus, SyncState
+from .choices import IMPORT_FINISHED, FactSource, FlagStatus, ImportStatus, SyncState
 from .definitions import STORED, plain
 from .files import (
     MAX_KIND,
@@ -47,7 +48,14 @@ from .files import (
     Problem,
 )
 from .mappings import POST_COUNTS, DayRecord, Parsed, PostRecord
-from .models import DailyExtra, DailyMetric, ImportJob, PostFact, SyncConfig
+from .models import (
+    DailyExtra,
+    DailyMetric,
+    EngagementFlag,
+    ImportJob,
+    PostFact,
+    SyncConfig,
+)
 
 log = logging.getLogger(__name__)
 
@@ -559,6 +567,8 @@ def run_import(job: ImportJob, *, actor: Actor) -> ImportJob:
         "extra_columns": parsed.extra_columns,
     }
     _finish(job, ImportStatus.DONE, result=result)
+    if stored.changed_anything:
+        detect_after_write(job.account, [day.date for day in parsed.days])
     job.refresh_from_db()
     return job
 
@@ -695,3 +705,129 @@ def record_sync_failure(config: SyncConfig, error: SourceError, *, now: dt.datet
     )
     config.refresh_from_db()
     return config
+
+
+# ----- suspicious engagement -----------------------------------------------------------------
+
+# Days before the period that serve as the detector's history (its window plus slack).
+HISTORY_DAYS = 60
+# New data older than this is not screened (a backfill of years would flag history nobody can
+# act on any more).
+SCREEN_DAYS = 92
+
+
+def detect_after_write(account: PlatformAccount, days: Sequence[dt.date]) -> list[EngagementFlag]:
+    """Screen the days an import or a sync has just written (the newest ``SCREEN_DAYS``)."""
+    if not days:
+        return []
+    end = max(days)
+    start = max(min(days), end - dt.timedelta(days=SCREEN_DAYS - 1))
+    return detect_engagement(account, start, end)
+
+
+@transaction.atomic
+def detect_engagement(
+    account: PlatformAccount, start: dt.date, end: dt.date
+) -> list[EngagementFlag]:
+    """Run the detector over ``start..end`` of one account and keep what is new (a key found
+    before keeps its row and review). Returns the new flags; the team's managers are told."""
+    from . import anomalies
+
+    rows = DailyMetric.objects.filter(
+        account=account,
+        date__range=(start - dt.timedelta(days=HISTORY_DAYS), end),
+        metric__in=[*anomalies.SPIKE_METRICS, *anomalies.VIEW_METRICS, "likes"],
+    ).values_list("metric", "date", "value")
+    days: dict[str, list[tuple[dt.date, Decimal]]] = {}
+    for metric, day, value in rows:
+        days.setdefault(metric, []).append((day, value))
+    posts = [
+        anomalies.PostStats(
+            post.post_id,
+            post.published_on,
+            post.plays,
+            post.reads,
+            post.likes,
+            post.comments or 0,
+            post.shares or 0,
+            post.favourites or 0,
+        )
+        for post in PostFact.objects.filter(
+            account=account, published_on__gte=start - dt.timedelta(days=HISTORY_DAYS)
+        )
+    ]
+    found = anomalies.detect(days, posts, start=start, end=end)
+    known = set(
+        EngagementFlag.objects.filter(account=account, key__in=[f.key for f in found]).values_list(
+            "key", flat=True
+        )
+    )
+    new = [
+        EngagementFlag(
+            agency_id=account.agency_id,
+            client_id=account.client_id,
+            account=account,
+            key=flag.key,
+            kind=flag.kind,
+            date=flag.date,
+            post_id=flag.post_id,
+            metric=flag.metric,
+            value=flag.value,
+            expected=flag.expected,
+            score=flag.score,
+            threshold=flag.threshold,
+            explanation=flag.explanation,
+            inputs=flag.inputs,
+        )
+        for flag in found
+        if flag.key not in known
+    ]
+    EngagementFlag.objects.bulk_create(new)
+    if new:
+        from yunying.notify.actions import notify
+        from yunying.notify.choices import NotificationKind
+        from yunying.tenancy.actions import team_people
+        from yunying.tenancy.choices import Role
+
+        managers = team_people(account.client_id, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
+        transaction.on_commit(
+            lambda: notify(
+                managers,
+                agency_id=account.agency_id,
+                client_id=account.client_id,
+                kind=NotificationKind.ENGAGEMENT_FLAGGED,
+                params={"account": account.display_name, "count": len(new)},
+                url=reverse("metrics:flags") + f"?account={account.pk}",
+            )
+        )
+    return new
+
+
+@transaction.atomic
+def review_flag(*, actor: Actor, flag: EngagementFlag, decision: str, note: str) -> EngagementFlag:
+    """Confirm or dismiss a finding; a dismissal says why. Audited with the flag's numbers."""
+    _require(actor, "metrics.review_engagementflag", flag.account)
+    if decision not in (FlagStatus.CONFIRMED, FlagStatus.DISMISSED):
+        raise ValidationError({"decision": _("Confirm or dismiss the finding.")})
+    if decision == FlagStatus.DISMISSED and not note.strip():
+        raise ValidationError({"note": _("Say why the numbers are innocent.")})
+    flag = EngagementFlag.objects.select_for_update().get(pk=flag.pk)
+    flag.status, flag.review_note = decision, note.strip()
+    flag.reviewed_by, flag.reviewed_at = actor.user, timezone.now()
+    flag.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+    record(
+        actor=actor,
+        action="metrics.flag_review",
+        obj=flag.account,
+        data={
+            "flag": flag.pk,
+            "kind": flag.kind,
+            "date": flag.date,
+            "post": flag.post_id,
+            "decision": decision,
+            "value": plain(flag.value),
+            "expected": plain(flag.expected),
+        },
+        reason=flag.review_note,
+    )
+    return flag

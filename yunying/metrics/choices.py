@@ -91,3 +91,14 @@ class SyncState(models.TextChoices):
     RETRYING = "retrying", _("Retrying")
     # The platform refused in a way a person must fix (credentials, authorisation expired).
     NEEDS_ATTENTION = "attention", _("Needs attention")
+
+
+class FlagStatus(models.TextChoices):
+    """A suspicious-engagement finding's review."""
+
+    # Found by the detector, waiting for a reviewer.
+    OPEN = "open", _("To review")
+    # A reviewer agrees the numbers look bought or faked (seed 003 forbids it).
+    CONFIRMED = "confirmed", _("Confirmed")
+    # A reviewer found an innocent cause (a viral post, a campaign) and wrote it down.
+    DISMISSED = "dismissed", _("Dismissed")

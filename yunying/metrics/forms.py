@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .actions import MAX_IMPORT_BYTES
-from .choices import Metric
+from .choices import FlagStatus, Metric
 from .files import FileFormatError, Problem, parse_metrics_csv, parse_posts_csv
 from .mappings import MAPPINGS
 
@@ -111,3 +111,18 @@ class SyncForm(forms.Form):
     open_id = forms.CharField(label=_("open_id (Douyin)"), max_length=128, required=False)
     api_base = forms.URLField(label=_("API address"), required=False, assume_scheme="https")
     enabled = forms.BooleanField(label=_("Sync every day"), required=False, initial=True)
+
+
+class FlagReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(FlagStatus.CONFIRMED, _("Confirm")), (FlagStatus.DISMISSED, _("Dismiss"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to dismiss: what explains the numbers (a viral post, a campaign)."),
+    )

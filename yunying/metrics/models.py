@@ -13,7 +13,7 @@ from yunying.accounts.models import PlatformAccount
 from yunying.tenancy.models import Agency, Client
 from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
-from .choices import FactSource, ImportStatus, Metric, SyncState
+from .choices import FactSource, FlagStatus, ImportStatus, Metric, SyncState
 from .definitions import plain
 from .files import MAX_KIND, MAX_POST_ID, VALUE_INTEGER_DIGITS, VALUE_PLACES
 
@@ -247,3 +247,58 @@ class SyncConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} ({self.get_state_display()})"
+
+
+class EngagementFlag(models.Model):
+    """A day or post whose numbers look implausible against the account's own history (刷量刷粉),
+    with the rule's working, and its review. Detecting again finds the same ``key`` and leaves
+    the row (and its review) alone."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    account = models.ForeignKey(
+        PlatformAccount,
+        on_delete=models.PROTECT,
+        related_name="engagement_flags",
+        verbose_name=_("account"),
+    )
+    key = models.CharField(max_length=160, editable=False)
+    kind = models.CharField(_("kind"), max_length=32)
+    date = models.DateField(_("date"))
+    post_id = models.CharField(_("post id"), max_length=MAX_POST_ID, blank=True)
+    metric = models.CharField(_("metric"), max_length=32)
+    value = models.DecimalField(_("observed"), max_digits=24, decimal_places=4)
+    expected = models.DecimalField(_("expected"), max_digits=24, decimal_places=4)
+    score = models.DecimalField(_("score"), max_digits=16, decimal_places=2)
+    threshold = models.DecimalField(_("threshold"), max_digits=16, decimal_places=2)
+    explanation = models.TextField(_("how it was found"))
+    inputs = models.JSONField(_("inputs"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    detected_at = models.DateTimeField(_("detected at"), auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("suspicious engagement")
+        verbose_name_plural = _("suspicious engagement")
+        ordering = ["-date", "account_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="engagement_flag_unique_key"),
+        ]
+        indexes = [models.Index(fields=["agency", "status", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date} {self.kind}"

@@ -133,7 +133,9 @@ def sync_account(config_id: int, *, now: dt.datetime | None = None) -> str:
     except SourceError as error:
         log.warning("sync of account %s failed: %s", config.account_id, error.message)
         return actions.record_sync_failure(config, error, now=moment).state
-    actions.store_sync(config, fetched, through=end)
+    result = actions.store_sync(config, fetched, through=end)
+    if result.changed_anything:
+        actions.detect_after_write(config.account, [day.date for day in fetched.days])
     return "ok"
 
 

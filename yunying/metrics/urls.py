@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import flags, views
 
 app_name = "metrics"
 
@@ -12,5 +12,7 @@ urlpatterns = [
     path("account/<int:pk>/record/", views.record_value, name="record"),
     path("account/<int:pk>/sync/", views.configure_sync, name="sync"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("flags/", flags.flag_list, name="flags"),
+    path("flags/<int:pk>/review/", flags.review, name="flag_review"),
     path("template.<str:kind>", views.template_file, name="template"),
 ]

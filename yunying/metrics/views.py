@@ -86,6 +86,7 @@ def _page(
         "import_form": import_form or PlatformImportForm(platform=account.platform),
         "jobs": jobs[:RECENT_IMPORTS] if can_see_imports else [],
         "can_enter": policy.can(actor, "metrics.add_dailymetric"),
+        "can_see_flags": policy.can(actor, "metrics.view_engagementflag"),
         "sync": SyncConfig.objects.visible_to(actor).filter(account=account).first()
         if policy.can(actor, "metrics.view_syncconfig")
         else None,

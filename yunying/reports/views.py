@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yunying.core.views import run_action
+from yunying.metrics.choices import FlagStatus
+from yunying.metrics.models import EngagementFlag
 from yunying.settlement.engine import Month
 from yunying.tenancy import policy
 from yunying.tenancy.models import Client
@@ -69,7 +71,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
         found = {(r.client_id, r.month): r for r in reports.filter(month__in=keys)}
         clients = Client.objects.visible_to(actor).order_by("name")
         rows = [(c, [(k, found.get((c.pk, k))) for k in keys]) for c in clients]
-        return render(request, "reports/list.html", {"rows": rows, "months": keys})
+        open_flags = (
+            EngagementFlag.objects.visible_to(actor).filter(status=FlagStatus.OPEN).count()
+            if policy.can(actor, "metrics.view_engagementflag")
+            else None
+        )
+        context = {"rows": rows, "months": keys, "open_flags": open_flags}
+        return render(request, "reports/list.html", context)
     published = reports.filter(status=ReportStatus.PUBLISHED).order_by("-month", "client__name")
     clients = Client.objects.visible_to(actor).order_by("name")
     return render(request, "reports/list.html", {"published": published, "clients": clients})

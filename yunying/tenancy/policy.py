@@ -131,6 +131,9 @@ RULES: dict[str, frozenset[str]] = {
     # Platform API connections hold the agency's app secrets: managers set them up.
     "metrics.view_syncconfig": STAFF,
     "metrics.change_syncconfig": MANAGERS,
+    # Suspicious engagement: the agency's business (seed 003), reviewed by managers and supervisors.
+    "metrics.view_engagementflag": STAFF,
+    "metrics.review_engagementflag": MANAGERS | frozenset({Role.SUPERVISOR}),
     # Monthly reports: staff read drafts, the client reads what was published to it.
     "reports.view_monthlyreport": STAFF | CLIENT,
     "reports.change_monthlyreport": MANAGERS,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from yunying.metrics import actions
 from yunying.metrics.files import MetricRow, PostRow
-from yunying.metrics.models import DailyMetric, ImportJob, PostFact
+from yunying.metrics.models import DailyMetric, EngagementFlag, ImportJob, PostFact
 from yunying.testing import World, actor
 
 # Distinctive values, so a page or an answer that shows them shows that very row.
@@ -54,3 +54,26 @@ def sample_import(world: World, index: int = 0) -> ImportJob:
         data="日期,电话量\n2026-10-09,4\n".encode(),
     )
     return actions.run_import(job, actor=actor(world.alpha.admin))
+
+
+def sample_flag(world: World, index: int = 0) -> EngagementFlag:
+    """A stored finding on alpha's client ``index``'s account (made directly: the detector's own
+    tests live in test_anomalies and test_flags)."""
+    side = world.alpha.clients[index]
+    found = EngagementFlag.objects.filter(account=side.account).first()
+    if found is not None:
+        return found
+    return EngagementFlag.objects.create(
+        agency_id=side.account.agency_id,
+        client_id=side.account.client_id,
+        account=side.account,
+        key=f"daily_spike:2026-10-0{index + 1}::likes",
+        kind="daily_spike",
+        date=dt.date(2026, 10, index + 1),
+        metric="likes",
+        value=Decimal(900),
+        expected=Decimal(30),
+        score=Decimal("50.00"),
+        threshold=Decimal("3.50"),
+        explanation=f"flag-marker-{index}",
+    )

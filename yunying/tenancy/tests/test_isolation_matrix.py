@@ -36,7 +36,12 @@ from yunying.editorial.tests.planning_samples import (
     sample_push_slot,
 )
 from yunying.editorial.tests.scoring_helpers import sample_score
-from yunying.metrics.tests.helpers import sample_import, sample_metric, sample_post
+from yunying.metrics.tests.helpers import (
+    sample_flag,
+    sample_import,
+    sample_metric,
+    sample_post,
+)
 from yunying.notify.tests.helpers import sample_group_bot
 from yunying.settlement.tests.helpers import sample_invoice, sample_statement
 from yunying.testing import World
@@ -209,6 +214,15 @@ EXPOSED = [
         ui_detail=lambda o: reverse("metrics:account", args=[o.account_id]),
         ui_edit=lambda o: reverse("metrics:import_posts", args=[o.account_id]),
         viewer="reviewer",
+    ),
+    Exposed(
+        "engagement flag",
+        get=lambda w: sample_flag(w),
+        marker=lambda o: o.explanation,
+        ui_list="metrics:flags",
+        ui_edit=lambda o: reverse("metrics:flag_review", args=[o.pk]),
+        ui_post={"decision": "dismissed", "note": "hijack"},
+        client_visible=False,
     ),
     Exposed(
         "import job",
