@@ -51,14 +51,17 @@ def account_charts(figures: AccountFigures) -> list[tuple[str, dict[str, Any]]]:
             )
         )
     reach = figures.reach_code
-    lines = []
     if figures.has(reach):
-        lines.append(("播放量" if reach == "plays" else "阅读量", figures.daily(reach)))
+        name = "播放量" if reach == "plays" else "阅读量"
+        found.append(
+            (f"reach-{pk}", echarts.line(f"每日{name}", days, [(name, figures.daily(reach))]))
+        )
     engagement = figures.engagement()
     if any(v is not None for v in engagement):
-        lines.append(("互动量", engagement))
-    if lines:
-        found.append((f"engagement-{pk}", echarts.line("阅读/播放与互动", days, lines)))
+        # Its own chart: next to plays, engagement (a few percent of them) would lie flat.
+        found.append(
+            (f"engagement-{pk}", echarts.line("每日互动量", days, [("互动量", engagement)]))
+        )
     top = [(p.post.title or p.post.post_id, p.reach) for p in figures.top_posts if p.reach]
     if top:
         found.append((f"top-{pk}", echarts.ranking("阅读/播放最高的作品", top)))
