@@ -12,10 +12,10 @@ Four rules, each comparing the account with itself:
     A day's followers_new, plays, reads, likes, comments or shares far above the previous
     ``window`` days: a robust (modified) z-score 0.6745 × (value − median) / MAD above
     ``z_threshold``, and at the same time at least ``min_multiple`` times the median and at least
-    ``min_excess`` above it. Only rises are flagged. A rise of followers, likes, comments or
-    shares on a day when plays or reads spiked too is explained by the traffic and not flagged
-    again, unless its multiple of the median exceeds ``min_multiple`` times the traffic's: a post
-    that takes off is one flag (on its plays), not five, while bought followers on top still show.
+    ``min_excess`` above it. Only rises are flagged. Followers, likes, comments and shares
+    follow traffic, so on a day when plays (or reads) are k times their own median, the multiple
+    they need is ``min_multiple`` × k: a post that takes off is one flag (on its plays), not five,
+    while bought followers on top of it still show.
 ``followers_without_content``
     A followers_new spike (as above) on a day when nothing was published that day or the day
     before and neither plays nor reads spiked: followers that no content explains. It replaces the
@@ -152,10 +152,8 @@ class _Robust:
     z: Decimal
 
     def formula(self, value: str, median: str) -> str:
-        return (
-            f"稳健 z = {plain(MAD_FACTOR)}×({value}−{median})/{_short(self.spread)}"
-            f" = {plain(self.z)}"
-        )
+        z = plain(self.z).replace("-", "−")
+        return f"稳健 z = {plain(MAD_FACTOR)}×({value}−{median})/{_short(self.spread)} = {z}"
 
 
 def detect(
@@ -190,8 +188,6 @@ def detect(
     post_days = {post.published_on for post in posts}
     flags: list[Flag] = []
     for (code, day), spike in spikes.items():
-        if _explained_by_views(spike, spikes, min_multiple):
-            continue
         if code == "followers_new" and _without_content(day, post_days, spikes):
             flags.append(_followers_without_content(spike))
         else:
@@ -221,6 +217,19 @@ def _by_day(code: str, rows: Iterable[tuple[dt.date, Decimal]]) -> dict[dt.date,
     return found
 
 
+@dataclass(frozen=True)
+class _Traffic:
+    """The day's plays or reads against their own median, which organic engagement follows."""
+
+    code: str
+    value: Decimal
+    median: Decimal
+
+    @property
+    def multiple(self) -> Decimal:
+        return self.value / self.median
+
+
 def _spikes(
     series: Mapping[str, Mapping[dt.date, Decimal]],
     in_period: _DayFilter,
@@ -231,22 +240,57 @@ def _spikes(
     min_excess: Decimal,
 ) -> dict[tuple[str, dt.date], Flag]:
     found: dict[tuple[str, dt.date], Flag] = {}
+    traffic_by_day: dict[dt.date, _Traffic | None] = {}
     for code in SPIKE_METRICS:
         values = series.get(code, {})
         for day, value in values.items():
             if not in_period(day):
                 continue
-            history = [
-                values[past]
-                for back in range(1, window + 1)
-                if (past := day - dt.timedelta(days=back)) in values
-            ]
+            history = _history(values, day, window)
             if len(history) < min_history:
                 continue
-            flag = _spike(code, day, value, history, window, z_threshold, min_multiple, min_excess)
+            traffic = None
+            if code not in VIEW_METRICS:
+                if day not in traffic_by_day:
+                    traffic_by_day[day] = _traffic(series, day, window, min_history)
+                traffic = traffic_by_day[day]
+            flag = _spike(
+                code,
+                day,
+                value,
+                history,
+                traffic,
+                window,
+                z_threshold,
+                min_multiple,
+                min_excess,
+            )
             if flag is not None:
                 found[code, day] = flag
     return found
+
+
+def _history(values: Mapping[dt.date, Decimal], day: dt.date, window: int) -> list[Decimal]:
+    # Calendar days, not rows: a day without a row is missing, not zero, and not replaced by an
+    # older day.
+    return [
+        values[past]
+        for back in range(1, window + 1)
+        if (past := day - dt.timedelta(days=back)) in values
+    ]
+
+
+def _traffic(
+    series: Mapping[str, Mapping[dt.date, Decimal]], day: dt.date, window: int, min_history: int
+) -> _Traffic | None:
+    for code in VIEW_METRICS:
+        values = series.get(code, {})
+        if day not in values:
+            continue
+        history = _history(values, day, window)
+        if len(history) >= min_history and (median := _median(history)) > 0:
+            return _Traffic(code, values[day], median)
+    return None
 
 
 def _spike(
@@ -254,6 +298,7 @@ def _spike(
     day: dt.date,
     value: Decimal,
     history: Sequence[Decimal],
+    traffic: _Traffic | None,
     window: int,
     z_threshold: Decimal,
     min_multiple: Decimal,
@@ -262,10 +307,21 @@ def _spike(
     robust = _robust(value, history, max(Decimal(1), _median(history) * COUNT_SPREAD_SHARE))
     median = robust.median
     excess = value - median
-    if robust.z <= z_threshold or excess < min_excess or value < median * min_multiple:
+    # A post that takes off raises plays and, with them, likes, comments and followers: those
+    # rise only counts beyond min_multiple times the traffic's own rise.
+    required = min_multiple
+    traffic_note = ""
+    if traffic is not None and traffic.multiple > 1:
+        required = _round(min_multiple * traffic.multiple)
+        traffic_note = (
+            f"，即同日{label(traffic.code)} {plain(traffic.value)} 为其中位数 "
+            f"{plain(traffic.median)} 的 {_short(traffic.multiple)} 倍再乘 {plain(min_multiple)}"
+        )
+    if robust.z <= z_threshold or excess < min_excess or value < median * required:
         return None
     if median > 0:
-        multiple = f"是中位数的 {_short(value / median)} 倍（≥ {plain(min_multiple)} 倍）、"
+        shown = f"{_short(value / median)} 倍（≥ {plain(required)} 倍{traffic_note}）"
+        multiple = f"是中位数的 {shown}、"
     else:
         multiple = ""
     explanation = (
@@ -274,6 +330,22 @@ def _spike(
         f"{robust.formula(plain(value), plain(median))} > {plain(z_threshold)}；"
         f"当日{multiple}比中位数高 {_grouped(excess)}（≥ {plain(min_excess)}）。"
     )
+    inputs = {
+        "value": plain(value),
+        "window_days": str(window),
+        "history_days": str(len(history)),
+        "median": plain(median),
+        "mad": plain(robust.mad),
+        "spread": _short(robust.spread),
+        "z": plain(robust.z),
+        "z_threshold": plain(z_threshold),
+        "min_multiple": plain(min_multiple),
+        "required_multiple": plain(required),
+        "min_excess": plain(min_excess),
+    }
+    if traffic is not None:
+        inputs[traffic.code] = plain(traffic.value)
+        inputs[f"{traffic.code}_median"] = plain(traffic.median)
     return Flag(
         kind=DAILY_SPIKE,
         date=day,
@@ -284,35 +356,8 @@ def _spike(
         score=robust.z,
         threshold=z_threshold,
         explanation=explanation,
-        inputs={
-            "value": plain(value),
-            "window_days": str(window),
-            "history_days": str(len(history)),
-            "median": plain(median),
-            "mad": plain(robust.mad),
-            "spread": _short(robust.spread),
-            "z": plain(robust.z),
-            "z_threshold": plain(z_threshold),
-            "min_multiple": plain(min_multiple),
-            "min_excess": plain(min_excess),
-        },
+        inputs=inputs,
     )
-
-
-def _explained_by_views(
-    spike: Flag, spikes: Mapping[tuple[str, dt.date], Flag], min_multiple: Decimal
-) -> bool:
-    # A post that takes off raises plays and, with them, likes, comments and followers; one flag
-    # on the plays says it all. A rise far beyond the traffic's own is still flagged.
-    if spike.metric in VIEW_METRICS or spike.expected <= 0:
-        return False
-    for code in VIEW_METRICS:
-        views = spikes.get((code, spike.date))
-        if views is not None and views.expected > 0:
-            traffic = views.value / views.expected
-            if spike.value / spike.expected <= min_multiple * traffic:
-                return True
-    return False
 
 
 def _without_content(
@@ -391,7 +436,8 @@ def _like_ratio(
     # without being seen: there is nothing to compare with.
     if views is None or views <= 0 or likes < min_likes:
         return None
-    ratio = _round(likes / views)
+    # Compared as shown, to 4 places: 501 likes on 1000 plays read 0.501 > 0.5.
+    ratio = _short_decimal(likes / views, 4)
     if ratio <= like_ratio_max:
         return None
     views_label = label(views_code)
@@ -408,7 +454,7 @@ def _like_ratio(
         metric="likes",
         value=likes,
         expected=_round(views * like_ratio_max),
-        score=ratio,
+        score=_round(ratio),
         threshold=like_ratio_max,
         explanation=explanation,
         inputs={
@@ -432,21 +478,21 @@ def _ratio_outliers(
     # A rate needs likes and views above 0 to have a logarithm; a post without likes is not
     # evidence of bought likes and its rate says little about bought plays.
     rated = [
-        (post, views_code, Decimal(views), Decimal(post.likes) / Decimal(views))
+        (post, views_code, Decimal(views), (Decimal(post.likes) / Decimal(views)).ln())
         for post in posts
         for views_code, views in [_views(post)]
         if views is not None and views > 0 and post.likes > 0
     ]
     flags = []
-    for post, views_code, views, rate in rated:
+    for index, (post, views_code, views, log_rate) in enumerate(rated):
         if not in_period(post.published_on) or post.post_id in already_flagged:
             continue
         # Each post is compared with the others, so that it does not pull its own baseline.
-        others = [other_rate for other, _, _, other_rate in rated if other is not post]
+        others = [other[3] for other_index, other in enumerate(rated) if other_index != index]
         if len(others) < min_posts:
             continue
         flag = _ratio_outlier(
-            post, views_code, views, rate, others, z_threshold, min_multiple, min_likes
+            post, views_code, views, log_rate, others, z_threshold, min_multiple, min_likes
         )
         if flag is not None:
             flags.append(flag)
@@ -457,35 +503,38 @@ def _ratio_outlier(
     post: PostStats,
     views_code: str,
     views: Decimal,
-    rate: Decimal,
-    others: Sequence[Decimal],
+    log_rate: Decimal,
+    other_log_rates: Sequence[Decimal],
     z_threshold: Decimal,
     min_multiple: Decimal,
     min_likes: int,
 ) -> Flag | None:
-    robust = _robust(rate.ln(), [other.ln() for other in others], LOG_SPREAD_FLOOR)
-    median = _median(others)
-    multiple = rate / median
-    high = robust.z > z_threshold and multiple >= min_multiple and post.likes >= min_likes
+    robust = _robust(log_rate, other_log_rates, LOG_SPREAD_FLOOR)
+    # The median of the logarithms is the logarithm of the median rate (for an even count, of the
+    # geometric mean of the middle two), so the shown median and formula agree.
+    rate, median = Decimal(post.likes) / views, robust.median.exp()
+    # Multiples are compared as shown, to 2 places, whichever way round is above 1.
+    above, below = _round(rate / median), _round(median / rate)
+    high = robust.z > z_threshold and above >= min_multiple and post.likes >= min_likes
     # Too few likes is only telling when the usual rate would have given min_likes of them.
-    low = robust.z < -z_threshold and multiple <= 1 / min_multiple and views * median >= min_likes
+    low = robust.z < -z_threshold and below >= min_multiple and views * median >= min_likes
     if not (high or low):
         return None
     shown_rate, shown_median = _short(rate, 4), _short(median, 4)
     if high:
         verdict = (
-            f" > {plain(z_threshold)}，是中位数的 {_short(multiple)} 倍"
+            f" > {plain(z_threshold)}，是中位数的 {plain(above)} 倍"
             f"（≥ {plain(min_multiple)} 倍），点赞可能是刷的。"
         )
     else:
         verdict = (
-            f" < −{plain(z_threshold)}，只有中位数的 {_short(multiple)} 倍"
-            f"（≤ 1/{plain(min_multiple)}），{label(views_code)}可能是刷的。"
+            f" < −{plain(z_threshold)}，中位数是它的 {plain(below)} 倍"
+            f"（≥ {plain(min_multiple)} 倍），{label(views_code)}可能是刷的。"
         )
     explanation = (
         f"作品 {post.post_id}（{post.published_on.isoformat()} 发布）点赞率 = "
         f"{label('likes')} {plain(Decimal(post.likes))}÷{label(views_code)} {plain(views)}"
-        f" = {shown_rate}，本账号其他 {len(others)} 个作品的点赞率中位数 {shown_median}；"
+        f" = {shown_rate}，本账号其他 {len(other_log_rates)} 个作品的点赞率中位数 {shown_median}；"
         f"按对数比较，对数点赞率的{robust.spread_note}，"
         f"{robust.formula(f'ln {shown_rate}', f'ln {shown_median}')}{verdict}"
     )
@@ -503,7 +552,7 @@ def _ratio_outlier(
             "likes": str(post.likes),
             views_code: plain(views),
             "rate": shown_rate,
-            "other_posts": str(len(others)),
+            "other_posts": str(len(other_log_rates)),
             "median_rate": shown_median,
             "log_mad": _short(robust.mad, 4),
             "log_spread": _short(robust.spread, 4),
