@@ -218,8 +218,7 @@ def _legend(series: Sequence[Series], width: float, top: float) -> tuple[list[st
     x, row = float(PAD), 0
     for index, item in enumerate(series):
         name = _fit(item.name, width - 2 * PAD - 14)
-        size = 14 + text_width(name) + 14
-        if x > PAD and x + size - 14 > width - PAD:
+        if x > PAD and x + 14 + text_width(name) > width - PAD:
             x, row = float(PAD), row + 1  # wrap
         y = top + row * LEGEND_ROW
         parts.append(
@@ -227,7 +226,9 @@ def _legend(series: Sequence[Series], width: float, top: float) -> tuple[list[st
             f'fill="{_color(item, index)}"/>'
         )
         parts.append(f'<text x="{_f(x + 14)}" y="{_f(y + 11)}" fill="{TEXT}">{escape(name)}</text>')
-        x += size
+        # Spaced by the name's likely width (ideographs are 1 em), not the generous estimate
+        # that keeps it inside the box, which would leave wide gaps after Chinese names.
+        x += 14 + display_width(name) * FONT_SIZE * 0.5 + 16
     return parts, (row + 1) * LEGEND_ROW
 
 

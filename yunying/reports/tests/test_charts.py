@@ -10,7 +10,7 @@ import math
 import re
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yunying.reports import charts
@@ -101,6 +101,12 @@ GALLERY = {
         ],
         title="每日播放量与互动量",
     ),
+    "narrow lines": lambda: charts.line_chart(
+        [series([1, 2], "播放量"), series([2, 3], "互动量"), series([3, 1], "评论与转发合计")],
+        title="三条线",
+        width=240,
+        y_label="单位：次",
+    ),
     "bars": lambda: charts.bar_chart(
         series([(i * 37) % 90 - 30 for i in range(31)], "净增"),
         title="每日净增粉丝（新增 − 取关）",
@@ -145,6 +151,8 @@ def test_ticks_are_round_numbers_covering_the_data(
     assert charts.nice_ticks(low, high) == expected
 
 
+# No deadline: a busy test machine must not turn a slow example into a failure.
+@settings(deadline=None)
 @given(
     st.floats(-1e10, 1e10, allow_nan=False),
     # Report figures: counts, money, rates; nothing finer than a thousandth.
@@ -255,19 +263,20 @@ def test_text_is_escaped() -> None:
 
 
 @pytest.mark.parametrize(
-    "svg",
+    "draw",
     [
-        charts.line_chart([], title="空"),
-        charts.line_chart([series([None, None])], title="空"),
-        charts.line_chart([series([float("nan")])], title="空"),
-        charts.bar_chart(series([]), title="空"),
-        charts.bar_chart(series([None]), title="空"),
-        charts.hbar_chart([], title="空"),
-        charts.funnel_chart([], title="空"),
-        charts.funnel_chart([("访客", 0), ("订单", 0)], title="空"),
+        lambda: charts.line_chart([], title="空"),
+        lambda: charts.line_chart([series([None, None])], title="空"),
+        lambda: charts.line_chart([series([float("nan")])], title="空"),
+        lambda: charts.bar_chart(series([]), title="空"),
+        lambda: charts.bar_chart(series([None]), title="空"),
+        lambda: charts.hbar_chart([], title="空"),
+        lambda: charts.funnel_chart([], title="空"),
+        lambda: charts.funnel_chart([("访客", 0), ("订单", 0)], title="空"),
     ],
 )
-def test_no_data_says_so_in_a_frame(svg: str) -> None:
+def test_no_data_says_so_in_a_frame(draw: Callable[[], str]) -> None:
+    svg = draw()
     assert texts(svg) == ["空", charts.EMPTY]
     assert parse(svg).attrib["aria-label"] == f"空：{charts.EMPTY}"
     assert out_of_box(svg) == []
@@ -302,6 +311,13 @@ def test_a_missing_day_breaks_the_line_instead_of_dropping_to_zero() -> None:
     assert len(root.findall(f"{NS}polyline")) == 2
     assert len(root.findall(f"{NS}circle")) == 1  # 11 has no neighbour
     assert "0" not in texts(svg)  # the axis starts near the data, not at zero
+
+
+def test_bars_stand_on_zero_even_far_above_it() -> None:
+    svg = charts.bar_chart(series([100, 105, 110]))
+    assert "0" in texts(svg)
+    bars = [r for r in parse(svg).iter(f"{NS}rect") if r.attrib["fill"] == charts.PALETTE[0]]
+    assert float(bars[0].attrib["height"]) > float(bars[2].attrib["height"]) * 0.8
 
 
 def test_bars_start_at_zero_and_go_below_it_for_negative_growth() -> None:
@@ -368,6 +384,12 @@ def test_a_legend_only_when_there_are_several_series() -> None:
     assert swatches == list(charts.PALETTE[:2])
 
 
+def test_a_legend_too_wide_for_one_row_wraps() -> None:
+    root = parse(GALLERY["narrow lines"]())
+    swatch_rows = {r.attrib["y"] for r in root.iter(f"{NS}rect") if r.attrib["width"] == "10"}
+    assert len(swatch_rows) == 2
+
+
 def test_a_series_keeps_its_own_colour() -> None:
     svg = charts.line_chart([series([1, 2], color="#123456")])
     assert parse(svg).find(f"{NS}polyline").attrib["stroke"] == "#123456"  # type: ignore[union-attr]
@@ -404,7 +426,7 @@ def test_charts_render_visibly_in_a_weasyprint_pdf() -> None:
     import weasyprint  # loads Pango: imported only where needed
 
     margin, scale = 20, 2
-    kinds = ["line", "lines", "bars", "narrow bars", "ranking", "funnel"]
+    kinds = ["line", "lines", "narrow lines", "bars", "narrow bars", "ranking", "funnel"]
     svgs = [GALLERY[kind]() for kind in kinds]
     pages = "".join(
         f'<div style="page: p{i}; break-after: page">{svg}</div>' for i, svg in enumerate(svgs)
@@ -427,6 +449,7 @@ def test_charts_render_visibly_in_a_weasyprint_pdf() -> None:
     expected_colours = {
         "line": [charts.PALETTE[0]],
         "lines": list(charts.PALETTE[:3]),
+        "narrow lines": list(charts.PALETTE[:3]),
         "bars": [charts.PALETTE[0], charts.NEGATIVE],
         "narrow bars": [charts.PALETTE[0]],
         "ranking": [charts.PALETTE[0]],
