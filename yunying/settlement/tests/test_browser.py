@@ -73,14 +73,13 @@ def sent_statement() -> Statement:
         terms=terms("QH-2026-01", **KPI),
         created_by=finance,
     )
+    # The demo has a value of its own on that day (its four months of 青禾 data): replace it.
     for metric, value in (("followers_new", 420), ("followers_lost", 60)):
-        DailyMetric.objects.create(
-            **tenant,
+        DailyMetric.objects.update_or_create(
             account=account,
             date=dt.date(2026, 10, 12),
             metric=metric,
-            value=Decimal(value),
-            source="manual",
+            defaults={**tenant, "value": Decimal(value), "source": "manual"},
         )
     who = actor(finance)
     actions.record_event(actor=who, contract=contract, date=dt.date(2026, 10, 18), kind="session")
