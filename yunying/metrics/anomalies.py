@@ -44,6 +44,10 @@ history sits on one value the MAD is 0; the mean absolute deviation from the med
 and the spread is never taken below max(1, 5 % of the median) (for counts) or 0.1 (for the
 logarithm of a like rate, about ±10 %), so that a flat history does not divide by zero and a
 single +1 does not count as a spike.
+
+Numbers are compared as the explanation shows them (z-scores and multiples to 2 places, like
+rates to 4, the spread as shown), so that an explanation never reads "3.5 > 3.5" and its formula
+recomputes.
 """
 
 from __future__ import annotations
@@ -67,8 +71,9 @@ KIND_TITLES: dict[str, str] = {
 }
 KINDS: tuple[str, ...] = tuple(KIND_TITLES)
 
-# The daily metrics a spike is looked for in. Losses (followers_lost) are not engagement.
+# Traffic, which organic engagement follows.
 VIEW_METRICS: tuple[str, ...] = ("plays", "reads")
+# The daily metrics a spike is looked for in. Losses (followers_lost) are not engagement.
 SPIKE_METRICS: tuple[str, ...] = (
     "followers_new",
     "plays",
@@ -114,9 +119,10 @@ class PostStats:
 class Flag:
     """One suspicious day or post, with the rule's working.
 
-    ``value`` is what was observed and ``expected`` what it is compared with (a median, or for
-    ``likes_exceed_views`` the most likes the ratio allows); ``score`` is the robust z-score or the
-    ratio, rounded to 2 places, and ``threshold`` the limit it crossed.
+    ``value`` is what was observed (a count, or for ``ratio_outlier`` the post's like rate) and
+    ``expected`` what it is compared with (a median, or for ``likes_exceed_views`` the most likes
+    the ratio allows); ``score`` is the robust z-score or the like rate, rounded to 2 places, and
+    ``threshold`` the limit it crossed.
     """
 
     kind: str
@@ -128,7 +134,7 @@ class Flag:
     score: Decimal
     threshold: Decimal
     explanation: str
-    inputs: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    inputs: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def title(self) -> str:
@@ -153,7 +159,7 @@ class _Robust:
 
     def formula(self, value: str, median: str) -> str:
         z = plain(self.z).replace("-", "−")
-        return f"稳健 z = {plain(MAD_FACTOR)}×({value}−{median})/{_short(self.spread)} = {z}"
+        return f"稳健 z = {plain(MAD_FACTOR)}×({value}−{median})/{plain(self.spread)} = {z}"
 
 
 def detect(
@@ -176,8 +182,9 @@ def detect(
     ``days`` maps a metric code to the account's (date, value) rows, one per day, in any order;
     rows before ``start`` serve as history only. ``posts`` are the account's posts, all of them
     that are known: posts outside the period still tell which days had content and what the
-    account's usual like rate is, but only posts published in the period are flagged. Flags come
-    sorted by date, kind, post and metric.
+    account's usual like rate is, but only posts published in the period are flagged; post ids
+    are unique. The thresholds default to the module's constants and can be set one by one.
+    Flags come sorted by date, kind, post and metric.
     """
     series = {code: _by_day(code, rows) for code, rows in days.items()}
 
@@ -304,7 +311,8 @@ def _spike(
     min_multiple: Decimal,
     min_excess: Decimal,
 ) -> Flag | None:
-    robust = _robust(value, history, max(Decimal(1), _median(history) * COUNT_SPREAD_SHARE))
+    floor = max(Decimal(1), _median(history) * COUNT_SPREAD_SHARE)
+    robust = _robust(value, history, floor, places=2)
     median = robust.median
     excess = value - median
     # A post that takes off raises plays and, with them, likes, comments and followers: those
@@ -312,7 +320,7 @@ def _spike(
     required = min_multiple
     traffic_note = ""
     if traffic is not None and traffic.multiple > 1:
-        required = _round(min_multiple * traffic.multiple)
+        required = min_multiple * _round(traffic.multiple)
         traffic_note = (
             f"，即同日{label(traffic.code)} {plain(traffic.value)} 为其中位数 "
             f"{plain(traffic.median)} 的 {_short(traffic.multiple)} 倍再乘 {plain(min_multiple)}"
@@ -336,7 +344,7 @@ def _spike(
         "history_days": str(len(history)),
         "median": plain(median),
         "mad": plain(robust.mad),
-        "spread": _short(robust.spread),
+        "spread": plain(robust.spread),
         "z": plain(robust.z),
         "z_threshold": plain(z_threshold),
         "min_multiple": plain(min_multiple),
@@ -509,7 +517,7 @@ def _ratio_outlier(
     min_multiple: Decimal,
     min_likes: int,
 ) -> Flag | None:
-    robust = _robust(log_rate, other_log_rates, LOG_SPREAD_FLOOR)
+    robust = _robust(log_rate, other_log_rates, LOG_SPREAD_FLOOR, places=4)
     # The median of the logarithms is the logarithm of the median rate (for an even count, of the
     # geometric mean of the middle two), so the shown median and formula agree.
     rate, median = Decimal(post.likes) / views, robust.median.exp()
@@ -535,7 +543,7 @@ def _ratio_outlier(
         f"作品 {post.post_id}（{post.published_on.isoformat()} 发布）点赞率 = "
         f"{label('likes')} {plain(Decimal(post.likes))}÷{label(views_code)} {plain(views)}"
         f" = {shown_rate}，本账号其他 {len(other_log_rates)} 个作品的点赞率中位数 {shown_median}；"
-        f"按对数比较，对数点赞率的{robust.spread_note}，"
+        f"按对数比较，对数点赞率的 {robust.spread_note}，"
         f"{robust.formula(f'ln {shown_rate}', f'ln {shown_median}')}{verdict}"
     )
     return Flag(
@@ -555,7 +563,7 @@ def _ratio_outlier(
             "other_posts": str(len(other_log_rates)),
             "median_rate": shown_median,
             "log_mad": _short(robust.mad, 4),
-            "log_spread": _short(robust.spread, 4),
+            "log_spread": plain(robust.spread),
             "z": plain(robust.z),
             "z_threshold": plain(z_threshold),
             "min_multiple": plain(min_multiple),
@@ -563,17 +571,19 @@ def _ratio_outlier(
     )
 
 
-def _robust(value: Decimal, sample: Sequence[Decimal], floor: Decimal) -> _Robust:
+def _robust(value: Decimal, sample: Sequence[Decimal], floor: Decimal, places: int) -> _Robust:
     median = _median(sample)
     deviations = [abs(x - median) for x in sample]
     mad = _median(deviations)
-    spread, note = mad, f"MAD {_short(mad)}"
+    spread, note = mad, f"MAD {_short(mad, places)}"
     if mad == 0:
         spread = sum(deviations, Decimal(0)) / len(deviations)
-        note = f"MAD 为 0，改用平均绝对偏差 {_short(spread)}"
+        note = f"MAD 为 0，改用平均绝对偏差 {_short(spread, places)}"
     if spread < floor:
-        note += f"，低于下限 {_short(floor)}，按 {_short(floor)} 计"
+        note += f"，低于下限 {_short(floor, places)}，按 {_short(floor, places)} 计"
         spread = floor
+    # The spread is used as shown, so that the formula in the explanation recomputes.
+    spread = _short_decimal(spread, places)
     z = _round(MAD_FACTOR * (value - median) / spread)
     return _Robust(median, mad, spread, note, z)
 
