@@ -24,6 +24,9 @@ from yunying.settlement.engine import Month
 from yunying.tenancy.models import Client, TeamMember
 
 DAYS = 120
+# The Douyin account gains a block of followers on a day with nothing published, 19 days ago:
+# what bought followers look like, for the suspicious-engagement review to show.
+BOUGHT_DAY, BOUGHT_FOLLOWERS = 101, 2400
 TOPICS = [
     "秋季限定桂花乌龙上新",
     "三分钟学会在家冷萃",
@@ -75,6 +78,8 @@ def _series(
         background = (2_400 if video else 380) * (1.25 if weekend else 1.0)
         daily_reach = int(background * rng.uniform(0.8, 1.2)) + reach
         new = int(daily_reach * (0.011 if video else 0.018) * rng.uniform(0.8, 1.2)) + 3
+        if video and index == BOUGHT_DAY:
+            new += BOUGHT_FOLLOWERS
         lost = int(new * rng.uniform(0.15, 0.35))
         total += new - lost
         likes = int(daily_reach * (0.04 if video else 0.02) * rng.uniform(0.8, 1.2))
@@ -107,6 +112,7 @@ def seed_metrics(today: date, client: Client, accounts: dict[str, Any], *, manag
             source=FactSource.FILE,
             note={"file": "demo"},
         )
+        metric_actions.detect_after_write(accounts[key], [day.date for day in days])
     last_month = Month.of(today.replace(day=1) - timedelta(days=1))
     start_month = Month.of(start).start
     douyin, oa = accounts["qinghe_tea"], accounts["gh_qinghe0001"]

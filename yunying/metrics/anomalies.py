@@ -15,7 +15,8 @@ Four rules, each comparing the account with itself:
     ``min_excess`` above it. Only rises are flagged. Followers, likes, comments and shares
     follow traffic, so on a day when plays (or reads) are k times their own median, the multiple
     they need is ``min_multiple`` × k: a post that takes off is one flag (on its plays), not five,
-    while bought followers on top of it still show.
+    while bought followers on top of it still show. Plays and reads are flagged only on days
+    when nothing was published that day or the day before: new content is what makes them jump.
 ``followers_without_content``
     A followers_new spike (as above) on a day when nothing was published that day or the day
     before and neither plays nor reads spiked: followers that no content explains. It replaces the
@@ -193,8 +194,13 @@ def detect(
 
     spikes = _spikes(series, in_period, window, min_history, z_threshold, min_multiple, min_excess)
     post_days = {post.published_on for post in posts}
+    # New content is what makes plays and reads jump: on a real account every day with a new
+    # post is a "spike" of them, so only a jump with nothing published that day or the day
+    # before is suspicious (bought plays). The jump still counts as traffic for the other rules.
     flags: list[Flag] = []
     for (code, day), spike in spikes.items():
+        if code in VIEW_METRICS and _published(day, post_days):
+            continue
         if code == "followers_new" and _without_content(day, post_days, spikes):
             flags.append(_followers_without_content(spike))
         else:
@@ -368,12 +374,16 @@ def _spike(
     )
 
 
+def _published(day: dt.date, post_days: set[dt.date]) -> bool:
+    """Something was published that day or the day before (content still drawing viewers)."""
+    return day in post_days or day - dt.timedelta(days=1) in post_days
+
+
 def _without_content(
     day: dt.date, post_days: set[dt.date], spikes: Mapping[tuple[str, dt.date], Flag]
 ) -> bool:
-    published = day in post_days or day - dt.timedelta(days=1) in post_days
     traffic = ("plays", day) in spikes or ("reads", day) in spikes
-    return not published and not traffic
+    return not _published(day, post_days) and not traffic
 
 
 def _followers_without_content(spike: Flag) -> Flag:

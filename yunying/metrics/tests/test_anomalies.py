@@ -303,23 +303,34 @@ def test_a_tiny_account_going_from_0_to_3_is_not_flagged() -> None:
     assert len(detect(quiet_history([0] * 28, 20, "likes"), [])) == 1
 
 
-def test_a_post_that_takes_off_is_one_flag_on_its_plays_not_five() -> None:
+def test_a_post_that_takes_off_raises_no_flag_and_bought_followers_on_top_still_show() -> None:
     ordinary = {"plays": 2000, "likes": 80, "comments": 8, "shares": 6, "followers_new": 100}
     days = {
         code: [(day(n), D(value + n % 3)) for n in range(28)] + [(day(28), D(value * 5))]
         for code, value in ordinary.items()
     }
     posts = [PostStats("v028", day(28), 10000, None, 400)]
-    assert summary(detect(days, posts)) == [(a.DAILY_SPIKE, day(28), "", "plays")]
+    # The post explains the plays; the plays explain the likes, comments and followers.
+    assert summary(detect(days, posts)) == []
 
     # Bought followers on top of the same day go beyond what the traffic explains (5 × 3).
     days["followers_new"][-1] = (day(28), D(1600))
     flags = detect(days, posts)
-    assert summary(flags) == [
-        (a.DAILY_SPIKE, day(28), "", "followers_new"),
-        (a.DAILY_SPIKE, day(28), "", "plays"),
-    ]
+    assert summary(flags) == [(a.DAILY_SPIKE, day(28), "", "followers_new")]
     assert "≥ 15 倍，即同日播放量 10000 为其中位数 2001 的 5 倍再乘 3" in flags[0].explanation
+
+
+def test_plays_jumping_with_nothing_published_are_flagged() -> None:
+    ordinary = {"plays": 2000, "likes": 80}
+    days = {
+        code: [(day(n), D(value + n % 3)) for n in range(28)] + [(day(28), D(value * 5))]
+        for code, value in ordinary.items()
+    }
+    long_ago = [PostStats("v020", day(20), 3000, None, 120)]
+    assert summary(detect(days, long_ago)) == [(a.DAILY_SPIKE, day(28), "", "plays")]
+    # A post the day before still draws viewers: no flag.
+    yesterday = [PostStats("v027", day(27), 3000, None, 120)]
+    assert summary(detect(days, yesterday)) == []
 
 
 def test_followers_jumping_after_a_post_are_a_plain_spike() -> None:
