@@ -39,6 +39,7 @@ from yunying.adapters.platform_data import (
     read_count,
     shanghai_now,
 )
+from yunying.adapters.secret import Secret
 
 log = logging.getLogger(__name__)
 
@@ -101,23 +102,6 @@ class DouyinTokens:
         )
 
 
-class _Secret:
-    """Holds the client secret; masked in reprs."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def __repr__(self) -> str:
-        return "<secret>"
-
-    __str__ = __repr__
-
-    def reveal(self) -> str:
-        return self._value
-
-
 class DouyinClient:
     """Douyin's API on behalf of one authorised user.
 
@@ -143,7 +127,7 @@ class DouyinClient:
             raise ValueError(f"base_url must be an http(s) URL, not {base_url!r}")
         self.client_key = client_key
         self._base_url = base_url.rstrip("/")
-        self._secret = _Secret(client_secret)
+        self._secret = Secret(client_secret)
         self._tokens = tokens
         self._on_refresh = on_refresh
         self._clock = clock

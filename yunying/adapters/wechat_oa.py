@@ -27,6 +27,8 @@ from html.parser import HTMLParser
 from http.client import HTTPException
 from typing import Any, Literal, Protocol
 
+from yunying.adapters.secret import Secret
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.weixin.qq.com"
@@ -102,23 +104,6 @@ class ArticleFieldError(ValueError):
         self.idx = idx
         self.field = field
         self.problem = problem
-
-
-class _Secret:
-    """Holds the app secret; masked in reprs, so debug pages and captured frames never show it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def __repr__(self) -> str:
-        return "<secret>"
-
-    __str__ = __repr__
-
-    def reveal(self) -> str:
-        return self._value
 
 
 @dataclass(frozen=True)
@@ -337,7 +322,7 @@ class WeChatOAClient:
             # urllib would also open file: and custom schemes.
             raise ValueError(f"base_url must be an http(s) URL, not {base_url!r}")
         self.appid = appid
-        self._secret = _Secret(secret)
+        self._secret = Secret(secret)
         self._base_url = base_url.rstrip("/")
         self._store = token_store
         self._now = now

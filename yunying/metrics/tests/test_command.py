@@ -11,25 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from yunying.accounts import actions as account_actions
-from yunying.accounts.choices import Platform
 from yunying.audit.models import AuditEntry
 from yunying.metrics.models import DailyMetric
-from yunying.testing import World, actor
 
 pytestmark = pytest.mark.django_db
 GOLDEN = Path(__file__).parent / "golden"
-
-
-@pytest.fixture
-def douyin(world: World) -> Any:
-    return account_actions.create_account(
-        actor=actor(world.alpha.admin),
-        client=world.alpha.clients[0].client,
-        platform=Platform.DOUYIN,
-        platform_id="dy_cli",
-        display_name="命令行抖音",
-    )
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -43,7 +29,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_a_good_file_prints_its_counts_and_exits_0(douyin: Any) -> None:
     code, out, _err = run(
-        "--mapping", "douyin", "--account", "douyin:dy_cli", str(GOLDEN / "douyin_creator.xlsx")
+        "--mapping", "douyin", "--account", "douyin:dy_test", str(GOLDEN / "douyin_creator.xlsx")
     )
     assert code == 0
     assert "每日指标：新增 14，更新 0，未变 0" in out
@@ -54,8 +40,8 @@ def test_a_good_file_prints_its_counts_and_exits_0(douyin: Any) -> None:
 
 def test_the_same_file_again_is_all_unchanged(douyin: Any) -> None:
     path = str(GOLDEN / "douyin_creator.xlsx")
-    run("--mapping", "douyin", "--account", "douyin:dy_cli", path)
-    code, out, _err = run("--mapping", "douyin", "--account", "douyin:dy_cli", "--json", path)
+    run("--mapping", "douyin", "--account", "douyin:dy_test", path)
+    code, out, _err = run("--mapping", "douyin", "--account", "douyin:dy_test", "--json", path)
     assert code == 0
     payload = json.loads(out)
     assert payload["metrics"] == {"created": 0, "updated": 0, "unchanged": 14}
@@ -67,7 +53,7 @@ def test_a_rejected_file_lists_each_problem_and_exits_2(douyin: Any) -> None:
         "--mapping",
         "douyin",
         "--account",
-        "douyin:dy_cli",
+        "douyin:dy_test",
         "--json",
         str(GOLDEN / "douyin_bad.csv"),
     )
@@ -91,7 +77,7 @@ def test_keeping_the_good_rows_writes_them_and_exits_1(douyin: Any) -> None:
         "--mapping",
         "douyin",
         "--account",
-        "douyin:dy_cli",
+        "douyin:dy_test",
         "--keep-good-rows",
         str(GOLDEN / "douyin_bad.csv"),
     )
@@ -105,9 +91,9 @@ def test_keeping_the_good_rows_writes_them_and_exits_1(douyin: Any) -> None:
     [
         (("--mapping", "douyin", "--account", "douyin-dy_cli", "x"), "平台:平台账号ID"),
         (("--mapping", "douyin", "--account", "douyin:nobody", "GOLDEN"), "找不到账号"),
-        (("--mapping", "nope", "--account", "douyin:dy_cli", "GOLDEN"), "未知的导入格式"),
-        (("--mapping", "wechat_oa", "--account", "douyin:dy_cli", "GOLDEN"), "--mapping"),
-        (("--mapping", "douyin", "--account", "douyin:dy_cli", "/nonexistent.csv"), "无法读取"),
+        (("--mapping", "nope", "--account", "douyin:dy_test", "GOLDEN"), "未知的导入格式"),
+        (("--mapping", "wechat_oa", "--account", "douyin:dy_test", "GOLDEN"), "--mapping"),
+        (("--mapping", "douyin", "--account", "douyin:dy_test", "/nonexistent.csv"), "无法读取"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(douyin: Any, args: tuple[str, ...], message: str) -> None:

@@ -11,25 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from yunying.accounts import actions as account_actions
-from yunying.accounts.choices import Platform
 from yunying.metrics import actions
 from yunying.metrics.models import DailyMetric, ImportJob
 from yunying.testing import World, actor
 
 pytestmark = pytest.mark.django_db
 GOLDEN = Path(__file__).parent / "golden"
-
-
-@pytest.fixture
-def douyin(world: World) -> Any:
-    return account_actions.create_account(
-        actor=actor(world.alpha.admin),
-        client=world.alpha.clients[0].client,
-        platform=Platform.DOUYIN,
-        platform_id="dy_pages",
-        display_name="页面抖音",
-    )
 
 
 def post_file(client: Any, account: Any, name: str, **fields: Any) -> Any:

@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from yunying.accounts import actions as account_actions
-from yunying.accounts.choices import Platform
 from yunying.audit.models import AuditEntry
 from yunying.metrics import actions, mappings, runs
 from yunying.metrics.choices import ImportStatus
@@ -22,18 +20,6 @@ from yunying.testing import World, actor
 
 pytestmark = pytest.mark.django_db
 GOLDEN = Path(__file__).parent / "golden"
-
-
-@pytest.fixture
-def douyin(world: World) -> Any:
-    side = world.alpha.clients[0]
-    return account_actions.create_account(
-        actor=actor(world.alpha.admin),
-        client=side.client,
-        platform=Platform.DOUYIN,
-        platform_id="dy_golden",
-        display_name="青禾抖音",
-    )
 
 
 def upload(world: World, account: Any, name: str, mapping: str, **kwargs: Any) -> ImportJob:
