@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -25,8 +26,14 @@ from yunying.tenancy.models import Client, TeamMember, User
 from yunying.tenancy.scoping import SYSTEM, Actor, ensure_same_agency
 
 from . import vault
-from .choices import AccountChangeKind, AccountStatus, Platform
-from .models import AccountChangeRequest, Credential, PlatformAccount
+from .choices import (
+    AccountChangeKind,
+    AccountRole,
+    AccountStatus,
+    OfficialAccountType,
+    Platform,
+)
+from .models import AccountChangeRequest, CompetitorNote, Credential, PlatformAccount
 
 # Fields the agency may edit directly. The display name is absent on purpose: renaming needs
 # the client's approval (seed 000: no changing the account name or password without consent).
@@ -42,7 +49,8 @@ MAX_SECRET_LENGTH = 256
 
 
 def _check_platform_fields(account: PlatformAccount) -> None:
-    clash = PlatformAccount.objects.filter(
+    # Competitors included: one account is either operated or watched, once per agency.
+    clash = PlatformAccount.tracked.filter(
         agency_id=account.agency_id, platform=account.platform, platform_id=account.platform_id
     ).exclude(pk=account.pk)
     if clash.exists():
@@ -151,6 +159,122 @@ def archive_account(account: PlatformAccount, *, actor: Actor) -> PlatformAccoun
         account.save(update_fields=["status"])
         record(actor=actor, action="account.archive", obj=account)
     return account
+
+
+# --- Competitors ------------------------------------------------------------------------------
+
+MAX_NOTE_LENGTH = 2000
+
+
+@transaction.atomic
+def track_competitor(
+    *,
+    actor: Actor,
+    client: Client,
+    platform: str,
+    platform_id: str,
+    display_name: str,
+    notes: str = "",
+) -> PlatformAccount:
+    """Start watching a competitor's account for ``client``: its public figures are then
+    imported and entered like the client's own, and compared with them in reports.
+
+    An account the agency operates for another client cannot be watched: its figures come
+    from that client's back office and are not another client's to see.
+    """
+    policy.require(actor, "accounts.add_platformaccount")
+    ensure_same_agency(actor, client.agency_id)
+    errors = {}
+    if not platform_id.strip():
+        errors["platform_id"] = _("Enter the account's id on the platform.")
+    if not display_name.strip():
+        errors["display_name"] = _("Enter the account's name.")
+    if errors:
+        raise ValidationError(errors)
+    account = PlatformAccount(
+        agency_id=client.agency_id,
+        client=client,
+        platform=platform,
+        platform_id=platform_id.strip(),
+        display_name=display_name.strip(),
+        notes=notes.strip(),
+        role=AccountRole.COMPETITOR,
+        # An Official Account's type is a fact of its owner's back office, unknown here; the
+        # model asks for one, and subscription is what nearly every brand account is.
+        oa_type=OfficialAccountType.SUBSCRIPTION if platform == Platform.WECHAT_OA else "",
+    )
+    clash = (
+        PlatformAccount.tracked.filter(
+            agency_id=account.agency_id, platform=platform, platform_id=account.platform_id
+        )
+        .select_related("client")
+        .first()
+    )
+    if clash is not None:
+        message = (
+            _("This account is already watched for %(client)s.")
+            if clash.role == AccountRole.COMPETITOR
+            else _("The agency operates this account for a client; it cannot be watched.")
+        )
+        raise ValidationError({"platform_id": message % {"client": clash.client.name}})
+    account.save()
+    record(
+        actor=actor,
+        action="account.track_competitor",
+        obj=account,
+        data={"platform": platform, "platform_id": account.platform_id, "name": display_name},
+    )
+    return account
+
+
+@transaction.atomic
+def add_competitor_note(
+    *, actor: Actor, account: PlatformAccount, noted_on: date, text: str
+) -> CompetitorNote:
+    """Write down something seen on a competitor's account, dated the day it happened."""
+    policy.require(actor, "accounts.add_competitornote")
+    ensure_same_agency(actor, account.agency_id)
+    if account.role != AccountRole.COMPETITOR:
+        raise ValidationError(_("Notes are for competitors' accounts."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note.")})
+    if len(text) > MAX_NOTE_LENGTH:
+        raise ValidationError({"text": _("At most %(n)d characters.") % {"n": MAX_NOTE_LENGTH}})
+    if noted_on > timezone.localdate():
+        raise ValidationError({"noted_on": _("The date cannot be in the future.")})
+    note = CompetitorNote.objects.create(
+        agency_id=account.agency_id,
+        client_id=account.client_id,
+        account=account,
+        noted_on=noted_on,
+        text=text,
+        written_by=actor.acting_user(),
+    )
+    record(
+        actor=actor,
+        action="account.competitor_note",
+        obj=account,
+        data={"note": note.pk, "noted_on": noted_on.isoformat()},
+    )
+    return note
+
+
+@transaction.atomic
+def remove_competitor_note(note: CompetitorNote, *, actor: Actor) -> CompetitorNote:
+    """Take a note back (it stays on record, hidden from pages and reports)."""
+    policy.require(actor, "accounts.delete_competitornote")
+    ensure_same_agency(actor, note.agency_id)
+    if note.removed_at is None:
+        note.removed_at = timezone.now()
+        note.save(update_fields=["removed_at"])
+        record(
+            actor=actor,
+            action="account.competitor_note_remove",
+            obj=note.account,
+            data={"note": note.pk, "text": note.text},
+        )
+    return note
 
 
 # --- Vault ------------------------------------------------------------------------------------

@@ -29,6 +29,16 @@ class OfficialAccountType(models.TextChoices):
     SERVICE = "service", _("Service account")
 
 
+class AccountRole(models.TextChoices):
+    """Whose account it is to the agency: one it operates, or a competitor it watches."""
+
+    # Operated under the client's contract: content, quotas, KPIs, credentials, sync.
+    OPERATED = "operated", _("Operated account")
+    # A competitor of the client, watched from public figures (imports and manual entry only):
+    # compared with the client's own accounts in the monthly report, never counted in them.
+    COMPETITOR = "competitor", _("Competitor")
+
+
 class AccountStatus(models.TextChoices):
     """Whether the agency still operates the account."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from yunying.core.forms import ActionModelForm
 from yunying.tenancy.models import Client
 from yunying.tenancy.scoping import Actor
 
-from .choices import AccountChangeKind
+from .choices import AccountChangeKind, Platform
 from .models import PlatformAccount
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,3 +85,38 @@ class AccountChangeForm(forms.Form):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CompetitorForm(forms.Form):
+    """A competitor's account to watch: where it is and what to call it."""
+
+    platform = forms.ChoiceField(label=_("platform"), choices=Platform.choices)
+    platform_id = forms.CharField(
+        label=_("platform id"),
+        max_length=128,
+        help_text=_("Douyin id, WeChat original id, store id or room number."),
+    )
+    display_name = forms.CharField(label=_("display name"), max_length=128)
+    notes = forms.CharField(
+        label=_("why we watch it"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CompetitorNoteForm(forms.Form):
+    """Something seen on a competitor's account, dated the day it happened."""
+
+    account = forms.ModelChoiceField(label=_("competitor"), queryset=PlatformAccount.tracked.none())
+    noted_on = forms.DateField(label=_("date"), widget=DATE)
+    text = forms.CharField(
+        label=_("note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A campaign, a new format, a price move, a post that took off."),
+    )
+
+    def __init__(self, *args: Any, competitors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["account"]).queryset = competitors

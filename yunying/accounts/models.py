@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django.db import models
 from django.db.models import Q
@@ -12,11 +12,34 @@ from yunying.tenancy.choices import ChangeRequestStatus
 from yunying.tenancy.models import Agency, Client, ClientRequest, User
 from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
-from .choices import AccountChangeKind, AccountStatus, OfficialAccountType, Platform
+from .choices import (
+    AccountChangeKind,
+    AccountRole,
+    AccountStatus,
+    OfficialAccountType,
+    Platform,
+)
+
+_TenantManager = models.Manager.from_queryset(TenantQuerySet)
+
+
+class OperatedAccountManager(_TenantManager):
+    """The default manager: only the accounts the agency operates.
+
+    Competitors' accounts share the table so that imports, manual entry and the metric
+    definitions treat them exactly like the client's own, but everything else (content
+    targets, quotas, KPIs, credentials, reports' totals, the client's related ``accounts``)
+    must never see them; filtering here keeps that true for every query written without them
+    in mind. Code about competitors asks ``PlatformAccount.tracked`` explicitly.
+    """
+
+    def get_queryset(self) -> TenantQuerySet:
+        return cast(TenantQuerySet, super().get_queryset().filter(role=AccountRole.OPERATED))
 
 
 class PlatformAccount(models.Model):
-    """An account on Douyin, WeChat, Channels, a store or a livestream room, owned by a client."""
+    """An account on Douyin, WeChat, Channels, a store or a livestream room, owned by a client,
+    or (``role`` competitor) a competitor's account the agency watches for that client."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
     client = models.ForeignKey(
@@ -40,9 +63,14 @@ class PlatformAccount(models.Model):
         _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
     )
     notes = models.TextField(_("notes"), blank=True)
+    role = models.CharField(
+        _("role"), max_length=16, choices=AccountRole.choices, default=AccountRole.OPERATED
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = TenantQuerySet.as_manager()
+    objects = OperatedAccountManager()
+    # Every account, competitors included: metrics storage and the competitor pages.
+    tracked = TenantQuerySet.as_manager()
     tenant_scope: ClassVar[TenantScope] = TenantScope()
 
     class Meta:
@@ -62,6 +90,41 @@ class PlatformAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.get_platform_display()})"
+
+
+class CompetitorNote(models.Model):
+    """A dated observation on a competitor's account (a campaign, a new format, a price move),
+    written by the team and shown beside the figures in the client's monthly report."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    account = models.ForeignKey(
+        PlatformAccount,
+        on_delete=models.PROTECT,
+        related_name="competitor_notes",
+        verbose_name=_("competitor account"),
+    )
+    # The day the observation is about (a launch, a post), not the day it was written.
+    noted_on = models.DateField(_("date"))
+    text = models.TextField(_("note"))
+    written_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Removal is soft: a note the client may have read in a report stays on record.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("competitor note")
+        verbose_name_plural = _("competitor notes")
+        ordering = ["-noted_on", "-id"]
+        indexes = [models.Index(fields=["account", "noted_on"], name="competitor_note_day")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.noted_on}"
 
 
 class Credential(models.Model):

@@ -1,5 +1,6 @@
-"""Demo platform data: four months of daily figures and posts for 青禾茶饮's two accounts, a
-running contract with KPIs and a quota, and last month's report written and published.
+"""Demo platform data: four months of daily figures and posts for 青禾茶饮's two accounts and a
+competitor it watches, a running contract with KPIs and a quota, and last month's report
+written and published.
 
 The series are made up but behave like real accounts (weekly rhythm, slow growth, posts every
 two or three days whose plays drive the day's numbers), drawn from a fixed seed so every demo
@@ -14,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from yunying.accounts import actions as account_actions
 from yunying.contracts import actions as contract_actions
 from yunying.core.pdf import RenderingUnavailable
 from yunying.metrics import actions as metric_actions
@@ -39,6 +41,9 @@ TOPICS = [
     "茶园溯源：武夷山之行",
     "国庆出行随身茶指南",
 ]
+
+
+COMPETITOR_TOPICS = ["双杯团购开箱", "新品桂花拿铁", "门店排队实拍", "店长推荐", "周末限定"]
 
 
 def _series(
@@ -97,6 +102,61 @@ def _series(
             metrics["messages"] = rng.randint(2, 12)
         days.append(DayRecord(day, {k: Decimal(v) for k, v in metrics.items()}, {}, "demo", 0))
     return days, posts
+
+
+def _competitor(rng: random.Random, start: date) -> tuple[list[DayRecord], list[PostRecord]]:
+    """What can be read off a competitor's public page each day: its follower total, and its
+    posts' likes, comments, shares and favourites (never its plays)."""
+    days, posts = [], []
+    total = 23_500
+    for index in range(DAYS):
+        day = start + timedelta(days=index)
+        total += int(rng.uniform(40, 140) * (3 if 60 <= index < 67 else 1))
+        days.append(DayRecord(day, {"followers_total": Decimal(total)}, {}, "demo", 0))
+        if index % 2 == 0:
+            likes = int(380 * rng.lognormvariate(0, 0.6))
+            posts.append(
+                PostRecord(
+                    post_id=f"c{day:%Y%m%d}",
+                    published_on=day,
+                    title=COMPETITOR_TOPICS[(index // 2) % len(COMPETITOR_TOPICS)],
+                    kind="video",
+                    likes=likes,
+                    counts={
+                        "comments": int(likes * rng.uniform(0.04, 0.1)),
+                        "shares": int(likes * rng.uniform(0.03, 0.08)),
+                        "favourites": int(likes * rng.uniform(0.05, 0.12)),
+                    },
+                    extras={},
+                    source="demo",
+                    row=0,
+                )
+            )
+    return days, posts
+
+
+def _seed_competitor(today: date, client: Client, *, manager: Any) -> None:
+    """A rival tea brand watched on Douyin, with two months of notes the team wrote."""
+    rival = account_actions.track_competitor(
+        actor=manager,
+        client=client,
+        platform="douyin",
+        platform_id="chayu_shiguang",
+        display_name="茶语时光",
+        notes="同城同价位的新中式茶饮，抖音团购做得早。",
+    )
+    days, posts = _competitor(random.Random(2027), today - timedelta(days=DAYS))  # noqa: S311
+    metric_actions.store_parsed(
+        actor=manager, account=rival, parsed=Parsed(days=days, posts=posts), note={"file": "demo"}
+    )
+    for back, text in (
+        (58, "开始每晚 8 点直播，主推 9.9 元双杯团购券。"),
+        (40, "上线桂花系列新品，比我们早一周。"),
+        (12, "连续三条视频用同一段热门音乐，点赞明显高于平时。"),
+    ):
+        account_actions.add_competitor_note(
+            actor=manager, account=rival, noted_on=today - timedelta(days=back), text=text
+        )
 
 
 def seed_metrics(today: date, client: Client, accounts: dict[str, Any], *, manager: Any) -> None:
@@ -179,6 +239,7 @@ def seed_metrics(today: date, client: Client, accounts: dict[str, Any], *, manag
         problems="周末播放量明显高于工作日，但周末发布的视频偏少；公众号的阅读集中在推送当天，次日衰减较快。",
         suggestions="下月把两条新品视频安排在周六上午发布；公众号每周增加一篇门店故事，并在菜单栏加入会员日入口。",
     )
+    _seed_competitor(today, client, manager=manager)
     # Without Pango on the machine the report stays a draft; the rest of the demo still runs.
     with contextlib.suppress(RenderingUnavailable):
         report_actions.publish(actor=manager, client=client, month=last_month)

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yunying.accounts.choices import Platform
+from yunying.accounts.choices import AccountRole, Platform
 from yunying.accounts.models import PlatformAccount
 from yunying.adapters.platform_data import Fetched, SourceError
 from yunying.audit.actions import record
@@ -97,7 +97,7 @@ def _check_value(metric: str, value: Decimal, *, where: str = "") -> None:
 def _lock(account: PlatformAccount) -> None:
     # Imports into one account queue up: the second sees the first one's rows, so neither
     # fails on the unique key halfway.
-    list(PlatformAccount.objects.select_for_update().filter(pk=account.pk).values_list("pk"))
+    list(PlatformAccount.tracked.select_for_update().filter(pk=account.pk).values_list("pk"))
 
 
 def _upsert_metrics(
@@ -717,8 +717,11 @@ SCREEN_DAYS = 92
 
 
 def detect_after_write(account: PlatformAccount, days: Sequence[dt.date]) -> list[EngagementFlag]:
-    """Screen the days an import or a sync has just written (the newest ``SCREEN_DAYS``)."""
-    if not days:
+    """Screen the days an import or a sync has just written (the newest ``SCREEN_DAYS``).
+
+    Competitors' accounts are not screened: a finding is for the agency to review on what it
+    operates (seed 003), and a competitor's bought followers are not ours to confirm."""
+    if not days or account.role != AccountRole.OPERATED:
         return []
     end = max(days)
     start = max(min(days), end - dt.timedelta(days=SCREEN_DAYS - 1))

@@ -12,10 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yunying.accounts.choices import AccountRole
 from yunying.accounts.models import PlatformAccount
 from yunying.core.views import run_action
 from yunying.tenancy import policy
@@ -90,12 +91,20 @@ def _page(
         "sync": SyncConfig.objects.visible_to(actor).filter(account=account).first()
         if policy.can(actor, "metrics.view_syncconfig")
         else None,
+        # Platform APIs serve only accounts that authorised us: never a competitor's.
         "can_sync": policy.can(actor, "metrics.change_syncconfig")
-        and account.platform in actions.SYNC_PLATFORMS,
+        and account.platform in actions.SYNC_PLATFORMS
+        and account.role == AccountRole.OPERATED,
         "sync_form": sync_form or _sync_form(actor, account),
         "entry_form": entry_form or ManualEntryForm(),
     }
     return render(request, TEMPLATE, context, status=status)
+
+
+def _tracked(actor: Actor, pk: int) -> PlatformAccount:
+    """The account asked for, a competitor's included: its figures are kept like the client's
+    own (``get_visible_or_404`` would see only operated accounts)."""
+    return get_object_or_404(PlatformAccount.tracked.visible_to(actor), pk=pk)
 
 
 def _sync_form(actor: Actor, account: PlatformAccount) -> SyncForm:
@@ -115,14 +124,14 @@ def _sync_form(actor: Actor, account: PlatformAccount) -> SyncForm:
 @login_required
 def account_metrics(request: HttpRequest, pk: int) -> HttpResponse:
     actor = policy.actor_with(request, "metrics.view_dailymetric")
-    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    account = _tracked(actor, pk)
     return _page(request, actor, account)
 
 
 def _import(request: HttpRequest, pk: int, *, posts: bool) -> HttpResponse:
     permission = "metrics.import_postfact" if posts else "metrics.import_dailymetric"
     actor = policy.actor_with(request, permission)
-    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    account = _tracked(actor, pk)
     form_class = PostsUploadForm if posts else MetricsUploadForm
     action = actions.import_posts if posts else actions.import_metrics
     form = form_class(request.POST, request.FILES)
@@ -157,7 +166,7 @@ def import_posts(request: HttpRequest, pk: int) -> HttpResponse:
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Store the upload as an import job and run it (a worker takes large files)."""
     actor = policy.actor_with(request, "metrics.import_dailymetric")
-    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    account = _tracked(actor, pk)
     form = PlatformImportForm(request.POST, request.FILES, platform=account.platform)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -213,7 +222,7 @@ def template_file(request: HttpRequest, kind: str) -> HttpResponse:
 def record_value(request: HttpRequest, pk: int) -> HttpResponse:
     """Store one value typed in by hand; it replaces that day's value (audited with the old)."""
     actor = policy.actor_with(request, "metrics.add_dailymetric")
-    account = get_visible_or_404(PlatformAccount, actor, pk=pk)
+    account = _tracked(actor, pk)
     form = ManualEntryForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

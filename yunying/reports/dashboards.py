@@ -20,7 +20,7 @@ from .actions import month_key
 from .figures import ENGAGEMENT_FORMULA, AccountFigures, ClientFigures, client_figures
 
 
-def _month(request: HttpRequest) -> tuple[Month, Any]:
+def month_asked(request: HttpRequest) -> tuple[Month, Any]:
     """The month asked for (``?month=YYYY-MM``, default this one) and, for the current month,
     today: a dashboard shows the month so far."""
     today = timezone.localdate()
@@ -84,7 +84,7 @@ def _context(figures: ClientFigures, month: Month, **extra: Any) -> dict[str, An
 def client_dashboard(request: HttpRequest, client_id: int) -> HttpResponse:
     actor = policy.actor_with(request, "metrics.view_dailymetric")
     client = get_visible_or_404(Client, actor, pk=client_id)
-    month, until = _month(request)
+    month, until = month_asked(request)
     figures = client_figures(client, month, until=until)
     context = _context(figures, month, client=client, account=None, until=until)
     return render(request, "reports/dashboard.html", context)
@@ -94,7 +94,7 @@ def client_dashboard(request: HttpRequest, client_id: int) -> HttpResponse:
 def account_dashboard(request: HttpRequest, account_id: int) -> HttpResponse:
     actor = policy.actor_with(request, "metrics.view_dailymetric")
     account = get_visible_or_404(PlatformAccount, actor, pk=account_id)
-    month, until = _month(request)
+    month, until = month_asked(request)
     figures = client_figures(account.client, month, until=until, account=account)
     context = _context(figures, month, client=account.client, account=account, until=until)
     return render(request, "reports/dashboard.html", context)

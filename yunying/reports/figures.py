@@ -16,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from yunying.accounts.choices import Platform
-from yunying.accounts.models import PlatformAccount
+from yunying.accounts.choices import AccountRole, AccountStatus, Platform
+from yunying.accounts.models import CompetitorNote, PlatformAccount
 from yunying.contracts.choices import ContractStatus
 from yunying.contracts.models import Contract, ContractAccount
 from yunying.metrics import definitions as defs
@@ -109,9 +109,7 @@ class Total:
             return "—"
         if self.code in {"conversion_rate"}:
             return percent(value, 2)
-        if self.code in {"roi"}:
-            return defs.plain(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        if self.code == "average_order_value":
+        if self.code in {"roi", "average_order_value"}:
             return defs.plain(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
         return defs.plain(value)
 
@@ -297,6 +295,8 @@ class ClientFigures:
     accounts: list[AccountFigures]
     kpis: list[KpiLine]
     quotas: list[QuotaLine] = field(default_factory=list)
+    # Platform by platform, the client's accounts beside the competitors it watches there.
+    comparisons: list[Comparison] = field(default_factory=list)
 
     @property
     def has_store(self) -> bool:
@@ -326,6 +326,142 @@ class ClientFigures:
             met = sum(1 for k in measured if k.attainment is not None and k.attainment >= 1)
             lines.append(f"合同考核指标 {len(self.kpis)} 项，已达成 {met} 项。")
         return lines
+
+
+@dataclass
+class ComparisonRow:
+    """One account's month in a competitor comparison, on what public pages show for every
+    account alike: followers and the posts' own counts (a competitor's plays and back-office
+    figures are not known, so the comparison does not use the client's either)."""
+
+    account: PlatformAccount
+    figures: AccountFigures | None
+    previous_followers: Decimal | None
+    notes: list[CompetitorNote] = field(default_factory=list)
+
+    @property
+    def is_competitor(self) -> bool:
+        return self.account.role == AccountRole.COMPETITOR
+
+    @property
+    def followers(self) -> Decimal | None:
+        return _last(self.figures.rows.get("followers_total")) if self.figures else None
+
+    @property
+    def growth(self) -> Decimal | None:
+        if self.followers is None or self.previous_followers is None:
+            return None
+        return self.followers - self.previous_followers
+
+    @property
+    def followers_shown(self) -> str:
+        return defs.plain(self.followers) if self.followers is not None else "—"
+
+    @property
+    def growth_shown(self) -> str:
+        growth = self.growth
+        if growth is None:
+            return "—"
+        return f"+{defs.plain(growth)}" if growth > 0 else defs.plain(growth)
+
+    @property
+    def per_post_shown(self) -> str:
+        return defs.plain(self.per_post) if self.per_post is not None else "—"
+
+    @property
+    def growth_explanation(self) -> str:
+        if self.followers is None:
+            return "本期没有粉丝总数"
+        if self.previous_followers is None:
+            return "上期末没有粉丝总数，无法计算增长"
+        return (
+            f"期末粉丝 {defs.plain(self.followers)} − 上期末 "
+            f"{defs.plain(self.previous_followers)} = {defs.plain(self.growth or Decimal(0))}"
+        )
+
+    @property
+    def posts(self) -> list[PostLine]:
+        return self.figures.posts if self.figures else []
+
+    @property
+    def engagement(self) -> int:
+        return sum(p.engagement for p in self.posts)
+
+    @property
+    def per_post(self) -> Decimal | None:
+        if not self.posts:
+            return None
+        return (Decimal(self.engagement) / len(self.posts)).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def per_post_explanation(self) -> str:
+        if not self.posts:
+            return "本期没有作品"
+        return (
+            f"作品互动量 {self.engagement} ÷ 作品数 {len(self.posts)} = "
+            f"{defs.plain(self.per_post or Decimal(0))}（{ENGAGEMENT_FORMULA}）"
+        )
+
+    @property
+    def best(self) -> PostLine | None:
+        return max(self.posts, key=lambda p: (p.engagement, p.reach or 0), default=None)
+
+
+@dataclass
+class Comparison:
+    """One platform: the client's accounts first, then its competitors."""
+
+    platform: str
+    rows: list[ComparisonRow]
+
+    @property
+    def label(self) -> str:
+        return str(Platform(self.platform).label)
+
+    def follower_series(self) -> list[tuple[str, list[Decimal | None]]]:
+        """Each account's daily follower total, for a chart worth drawing (two lines or more)."""
+        series = [
+            (row.account.display_name, row.figures.daily("followers_total"))
+            for row in self.rows
+            if row.figures is not None and row.figures.has("followers_total")
+        ]
+        return series if len(series) > 1 else []
+
+
+def _last(series: list[tuple[dt.date, Decimal]] | None) -> Decimal | None:
+    return series[-1][1] if series else None
+
+
+def _comparisons(period: PeriodFigures, days: list[dt.date]) -> list[Comparison]:
+    """The comparison tables of the platforms where the client watches a competitor, with the
+    competitors' notes dated in ``days`` (one query, only when there are competitors)."""
+    watched = [a for a in period.competitors if a.status == AccountStatus.ACTIVE]
+    platforms = sorted({a.platform for a in watched})
+    if not platforms or not days:
+        return []
+    notes: dict[int, list[CompetitorNote]] = defaultdict(list)
+    for note in CompetitorNote.objects.filter(
+        account__in=watched, removed_at__isnull=True, noted_on__range=(days[0], days[-1])
+    ).order_by("noted_on", "id"):
+        notes[note.account_id].append(note)
+    by_account = {f.account.pk: f for f in period.figures_of_all}
+    result = []
+    for platform in platforms:
+        mine = [a for a in period.by_id.values() if a.platform == platform]
+        theirs = [a for a in watched if a.platform == platform]
+        rows = [
+            ComparisonRow(
+                account,
+                by_account.get(account.pk),
+                _last(period.previous.get(account.pk, {}).get("followers_total")),
+                notes.get(account.pk, []),
+            )
+            for account in mine + theirs
+        ]
+        result.append(Comparison(platform, rows))
+    return result
 
 
 def _rows(
@@ -366,17 +502,24 @@ def client_figures(
     if account is not None:
         kpis = [k for k in kpis if k.account is not None]
         quotas = [q for q in quotas if q.account is not None]
-    return ClientFigures(client, month, days, period.accounts, kpis, quotas)
+    comparisons = _comparisons(period, days) if account is None else []
+    return ClientFigures(client, month, days, period.accounts, kpis, quotas, comparisons)
 
 
 @dataclass
 class PeriodFigures:
     """The accounts' figures over some days, compared with an earlier span."""
 
+    # The client's operated accounts with data in the period (competitors never count here).
     accounts: list[AccountFigures]
     current: dict[int, Rows]
     posts: dict[int, list[PostLine]]
+    # The client's operated accounts, with or without data.
     by_id: dict[int, PlatformAccount]
+    # The competitors watched for the client, and every account's figures (theirs included).
+    competitors: list[PlatformAccount] = field(default_factory=list)
+    figures_of_all: list[AccountFigures] = field(default_factory=list)
+    previous: dict[int, Rows] = field(default_factory=dict)
 
 
 def period_figures(
@@ -390,8 +533,10 @@ def period_figures(
     queries: accounts, metric rows of both spans, posts."""
     first = days[0] if days else previous[1] + ONE_DAY
     last = days[-1] if days else first
+    # Competitors are read with the client's own accounts, so a report's comparison costs no
+    # more queries; they are split off below and never enter totals, KPIs or quotas.
     accounts = list(
-        PlatformAccount.objects.filter(client=client).order_by("platform", "display_name")
+        PlatformAccount.tracked.filter(client=client).order_by("platform", "display_name")
     )
     if account is not None:
         accounts = [a for a in accounts if a.pk == account.pk]
@@ -418,7 +563,16 @@ def period_figures(
         )
         found.totals = _totals(found.rows, found.previous_rows)
         figures.append(found)
-    return PeriodFigures(figures, current, posts, {a.pk: a for a in accounts})
+    operated = [a for a in accounts if a.role == AccountRole.OPERATED]
+    return PeriodFigures(
+        [f for f in figures if f.account.role == AccountRole.OPERATED],
+        current,
+        posts,
+        {a.pk: a for a in operated},
+        competitors=[a for a in accounts if a.role == AccountRole.COMPETITOR],
+        figures_of_all=figures,
+        previous=earlier,
+    )
 
 
 def _contract_lines(

@@ -6,6 +6,7 @@ JavaScript; the same SVG appears in the portal, so the client sees one report in
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from yunying.tenancy.models import Client
 
 from . import charts
 from .charts import PALETTE
-from .figures import ENGAGEMENT_FORMULA, AccountFigures, ClientFigures
+from .figures import ENGAGEMENT_FORMULA, AccountFigures, ClientFigures, Comparison
 from .models import MonthlyReport
 
 
@@ -54,6 +55,15 @@ def account_charts(figures: AccountFigures) -> dict[str, str]:
     return found
 
 
+def comparison_chart(comparison: Comparison, days: list[dt.date]) -> str:
+    """The follower totals of the client's and the competitors' accounts on one platform."""
+    series = [
+        charts.Series(name, list(zip(days, values, strict=True)))
+        for name, values in comparison.follower_series()
+    ]
+    return charts.line_chart(series, title=f"{comparison.label}粉丝总数对比") if series else ""
+
+
 def context(figures: ClientFigures, report: MonthlyReport | None) -> dict[str, Any]:
     return {
         "figures": figures,
@@ -61,6 +71,9 @@ def context(figures: ClientFigures, report: MonthlyReport | None) -> dict[str, A
         "month_label": f"{figures.month.year} 年 {figures.month.month} 月",
         "summary": figures.summary(),
         "accounts": [{"figures": a, "charts": account_charts(a)} for a in figures.accounts],
+        "comparisons": [
+            {"table": c, "chart": comparison_chart(c, figures.days)} for c in figures.comparisons
+        ],
         "engagement_formula": ENGAGEMENT_FORMULA,
         "generated_at": timezone.localtime(),
     }

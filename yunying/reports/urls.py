@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboards, views, weekly
+from . import competitors, dashboards, views, weekly
 
 app_name = "reports"
 
@@ -12,6 +12,19 @@ urlpatterns = [
         "dashboard/account/<int:account_id>/",
         dashboards.account_dashboard,
         name="account_dashboard",
+    ),
+    path("competitors/<int:client_id>/", competitors.competitors, name="competitors"),
+    path("competitors/<int:client_id>/add/", competitors.add_competitor, name="add_competitor"),
+    path("competitors/<int:client_id>/note/", competitors.add_note, name="competitor_note"),
+    path(
+        "competitors/note/<int:pk>/remove/",
+        competitors.remove_note,
+        name="competitor_note_remove",
+    ),
+    path(
+        "competitors/account/<int:account_id>/stop/",
+        competitors.stop_watching,
+        name="stop_watching",
     ),
     path("<int:client_id>/<str:month>/", views.monthly, name="monthly"),
     path("<int:client_id>/<str:month>/commentary/", views.commentary, name="commentary"),

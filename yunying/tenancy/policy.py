@@ -58,6 +58,10 @@ RULES: dict[str, frozenset[str]] = {
     "accounts.add_accountchangerequest": MANAGERS,
     "accounts.delete_accountchangerequest": MANAGERS,
     "accounts.decide_accountchangerequest": CLIENT,
+    # Competitors: managers choose whom to watch; the whole team writes what it notices.
+    "accounts.view_competitornote": STAFF | CLIENT,
+    "accounts.add_competitornote": STAFF,
+    "accounts.delete_competitornote": MANAGERS,
     # Settlement: finance settles, adjusts and sends; only the client's reviewer decides.
     "settlement.view_statement": MANAGERS | {Role.FINANCE} | CLIENT,
     "settlement.add_statement": ADMIN | {Role.FINANCE},

@@ -43,7 +43,7 @@ def _account(spec: str, agency: str | None) -> PlatformAccount:
     platform, sep, platform_id = spec.partition(":")
     if not sep or not platform or not platform_id:
         raise _bad(f"--account 应为 平台:平台账号ID（如 douyin:dy_123），收到“{spec}”")
-    found = PlatformAccount.objects.filter(platform=platform, platform_id=platform_id)
+    found = PlatformAccount.tracked.filter(platform=platform, platform_id=platform_id)
     if agency:
         found = found.filter(agency__slug=agency)
     accounts = list(found.select_related("agency", "client")[:2])
