@@ -41,11 +41,11 @@ from .files import (
     MAX_KIND,
     MAX_LIKES,
     MAX_POST_ID,
-    VALUE_INTEGER_DIGITS,
     VALUE_PLACES,
     MetricRow,
     PostRow,
     Problem,
+    value_problem,
 )
 from .mappings import POST_COUNTS, DayRecord, Parsed, PostRecord
 from .models import (
@@ -77,13 +77,7 @@ def _check_value(metric: str, value: Decimal, *, where: str = "") -> None:
     """The same limits the file parser applies, for callers that build rows themselves."""
     if metric not in STORED:
         raise ValidationError({"metric": _("Unknown metric %(metric)s.") % {"metric": metric}})
-    exponent = value.as_tuple().exponent
-    if (
-        not value.is_finite()
-        or value < 0
-        or (isinstance(exponent, int) and -exponent > VALUE_PLACES)
-        or value.adjusted() >= VALUE_INTEGER_DIGITS
-    ):
+    if value_problem(value, value) is not None:
         raise ValidationError(
             {
                 "value": _(

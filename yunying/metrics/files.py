@@ -151,22 +151,31 @@ def _raise_if_any(problems: list[Problem]) -> None:
         raise FileFormatError(sorted(problems, key=lambda p: p.row))
 
 
+def value_problem(value: Decimal, raw: object, *, signed: bool = False) -> str | None:
+    """Why ``value`` (read from ``raw``) cannot be stored as a metric, or None when it can:
+    the one statement of the column's limits for files, platform exports, forms and APIs."""
+    if not value.is_finite():
+        return f"不是数字：“{raw}”"
+    if value < 0 and not signed:
+        return f"不能为负数：“{raw}”"
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > VALUE_PLACES:
+        return f"最多 {VALUE_PLACES} 位小数：“{raw}”"
+    if value.adjusted() >= VALUE_INTEGER_DIGITS:
+        return f"整数部分最多 {VALUE_INTEGER_DIGITS} 位：“{raw}”"
+    return None
+
+
 def _value(cells: _Cells) -> Decimal:
     raw = cells.values["value"]
     try:
         value = Decimal(raw)
-        if not value.is_finite():
-            raise InvalidOperation
     except InvalidOperation:
         cells.problem("value", f"不是数字：“{raw}”")
         return Decimal(0)
-    exponent = value.as_tuple().exponent
-    if value < 0:
-        cells.problem("value", f"不能为负数：“{raw}”")
-    elif isinstance(exponent, int) and -exponent > VALUE_PLACES:
-        cells.problem("value", f"最多 {VALUE_PLACES} 位小数：“{raw}”")
-    elif value.adjusted() >= VALUE_INTEGER_DIGITS:
-        cells.problem("value", f"整数部分最多 {VALUE_INTEGER_DIGITS} 位：“{raw}”")
+    problem = value_problem(value, raw)
+    if problem:
+        cells.problem("value", problem)
     return value
 
 

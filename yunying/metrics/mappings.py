@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from .definitions import STORED_ORDER, label
-from .files import MAX_KIND, MAX_POST_ID, VALUE_INTEGER_DIGITS, VALUE_PLACES, Problem
+from .files import MAX_KIND, MAX_POST_ID, Problem, value_problem
 from .tables import Cell, Table, UnreadableFile, is_blank, read_tables
 
 TableKind = Literal["daily", "posts"]
@@ -331,15 +331,9 @@ def parse_number(cell: Cell, *, signed: bool = False) -> Decimal | None:
             value = Decimal(text)
         except InvalidOperation:
             raise _BadCell(f"不是数字：“{text}”") from None
-    if not value.is_finite():
-        raise _BadCell(f"不是数字：“{cell}”")
-    if value < 0 and not signed:
-        raise _BadCell(f"不能为负数：“{_text(cell)}”")
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > VALUE_PLACES:
-        raise _BadCell(f"最多 {VALUE_PLACES} 位小数：“{_text(cell)}”")
-    if value.adjusted() >= VALUE_INTEGER_DIGITS:
-        raise _BadCell(f"整数部分最多 {VALUE_INTEGER_DIGITS} 位：“{_text(cell)}”")
+    problem = value_problem(value, _text(cell), signed=signed)
+    if problem:
+        raise _BadCell(problem)
     return value
 
 
