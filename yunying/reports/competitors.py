@@ -78,8 +78,11 @@ def _page(
         "form": form or (CompetitorForm() if can_add else None),
         "note_form": note_form
         or (
-            CompetitorNoteForm(competitors=active, initial={"noted_on": timezone.localdate()})
-            if can_note and active.exists()
+            CompetitorNoteForm(
+                competitors=active,
+                initial={"noted_on": timezone.localdate(), "account": first.pk},
+            )
+            if can_note and (first := active.first()) is not None
             else None
         ),
         "can_stop": policy.can(actor, "accounts.change_platformaccount"),

@@ -62,3 +62,26 @@ def test_the_client_reads_the_published_report_on_a_phone(
     expect(page.locator("#commentary")).to_have_count(0)
     assert_no_horizontal_scroll(page)
     page.screenshot(path=screenshots / "report-phone.png", full_page=True)
+
+
+def test_the_manager_compares_the_client_with_its_competitor(
+    open_page: Callable[..., Page],  # noqa: F811
+    screenshots: Path,  # noqa: F811
+) -> None:
+    page = open_page(viewport={"width": 1280, "height": 900})
+    log_in(page, "manager")
+    client = Client.objects.get(name=QINGHE)
+    page.goto(reverse("reports:client_dashboard", args=[client.pk]))
+    page.get_by_role("button", name="竞品").or_(page.get_by_role("link", name="竞品")).click()
+    expect(page.locator("#comparison-douyin")).to_contain_text("茶语时光")
+    chart = page.locator("[data-chart=compare-douyin]")
+    expect(chart).to_have_attribute("data-drawn", "1")
+    # One line per account: the client's and the competitor's.
+    assert chart.locator("svg path").count() > 3
+    # The team writes what it saw; the note is listed at once.
+    page.get_by_text("写一条记录").click()
+    page.fill("textarea[name=text]", "周末推出第二杯半价")
+    page.get_by_role("button", name="保存记录").click()
+    expect(page.locator(".competitor-notes")).to_contain_text("周末推出第二杯半价")
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path=screenshots / "competitors.png", full_page=True)
