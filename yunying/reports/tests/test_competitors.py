@@ -177,7 +177,7 @@ def test_watching_refuses_an_operated_account_a_duplicate_and_a_non_manager(
             platform_id=side.account.platform_id,
             display_name="x",
         )
-    assert "operates" in str(operated.value.message_dict["platform_id"])
+    assert "代运营" in str(operated.value.message_dict["platform_id"])
     watched(world, side)
     with pytest.raises(ValidationError) as twice:
         account_actions.track_competitor(
@@ -230,7 +230,7 @@ def test_the_page_compares_and_takes_competitors_and_notes(world: World, login: 
         {"platform": "douyin", "platform_id": "dy_rival", "display_name": "again"},
     )
     assert refused.status_code == 400
-    assert "already watched" in refused.content.decode() or "已" in refused.content.decode()
+    assert "已作为" in refused.content.decode()
     writer = login(world.alpha.staff[Role.COPYWRITER])
     noted = writer.post(
         reverse("reports:competitor_note", args=[side.client.pk]),
