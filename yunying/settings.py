@@ -245,20 +245,42 @@ CELERY_BEAT_SCHEDULE = {
         "task": "yunying.settlement.tasks.monthly_settlement",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
-    # Last month's reports due by the contracts' report day: publish the written ones, remind
-    # the managers of the others.
     # Platform data APIs: accounts behind the newest complete day, past their back-off.
     "platform-data-sync": {
         "task": "yunying.metrics.tasks.sync_due",
         "schedule": crontab(minute="*/30"),
     },
+    # Last month's reports due by the contracts' report day: publish the written ones, remind
+    # the managers of the others.
     "monthly-report-sweep": {
         "task": "yunying.reports.tasks.sweep_due_reports",
         "schedule": crontab(hour=8, minute=20),
     },
+    # Report e-mails whose last attempt failed, once their back-off has passed.
+    "report-email-retries": {
+        "task": "yunying.reports.tasks.send_due_report_emails",
+        "schedule": crontab(minute="*/2"),
+    },
 }
 
-# Absolute links in messages that leave the product (group-bot previews).
+# E-mail (the monthly report PDF to the client). Production sets EMAIL_HOST and the rest for its
+# SMTP relay; without it, a developer machine writes each message as a file under the data dir
+# (``var/mail/``) instead of sending it anywhere. The password is read here and never logged.
+EMAIL_HOST = env("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+    EMAIL_PORT = int(env("EMAIL_PORT", "465" if EMAIL_USE_SSL else "587"))
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+else:
+    EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Yunying <noreply@yunying.local>")
+
+# Absolute links in messages that leave the product (group-bot previews, report e-mails).
 YUNYING_BASE_URL = env("YUNYING_BASE_URL", "http://localhost:8000").rstrip("/")
 # The compliance gate of the editorial pipeline: the compliance engine (checking.BasicChecker is
 # the small stand-in the pipeline was built with).

@@ -148,6 +148,8 @@ def _seed(today: date) -> None:
             password=DEMO_PASSWORD,
             role=Role.CLIENT_REVIEWER,
             display_name=name,
+            # Where published reports are e-mailed (to files under var/mail/ in the demo).
+            email=f"{username}@example.com",
             client=client,
         )
     tenancy_actions.appoint(

@@ -45,6 +45,8 @@ class NotificationKind(models.TextChoices):
     REPORT_PUBLISHED = "report_published", _("Monthly report published")
     # A monthly report is due and the account manager's problems and suggestions are missing.
     REPORT_COMMENTARY_MISSING = "report_commentary_missing", _("Monthly report needs writing")
+    # The e-mail of a published report could not be delivered after its last attempt.
+    REPORT_EMAIL_FAILED = "report_email_failed", _("Report e-mail failed")
     # Suspicious engagement was flagged on an account and waits for a reviewer.
     ENGAGEMENT_FLAGGED = "engagement_flagged", _("Suspicious engagement")
 

@@ -150,6 +150,16 @@ def _report_published(p: dict[str, Any]) -> str:
     return _("The operations report of %(client)s for %(month)s is ready.") % p
 
 
+def _report_email_failed(p: dict[str, Any]) -> str:
+    return (
+        _(
+            "The e-mail of the %(month)s report of %(client)s could not be sent (%(error)s); "
+            "the client can still read it in the portal."
+        )
+        % p
+    )
+
+
 def _report_commentary_missing(p: dict[str, Any]) -> str:
     return (
         _(
@@ -189,6 +199,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     NotificationKind.INTAKE_SUBMITTED: _intake_submitted,
     NotificationKind.REPORT_PUBLISHED: _report_published,
     NotificationKind.REPORT_COMMENTARY_MISSING: _report_commentary_missing,
+    NotificationKind.REPORT_EMAIL_FAILED: _report_email_failed,
     NotificationKind.ENGAGEMENT_FLAGGED: _engagement_flagged,
 }
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import smtplib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +28,11 @@ from yunying.tenancy.models import Client
 from yunying.tenancy.scoping import SYSTEM, Actor, ensure_same_agency
 
 from . import render
-from .choices import ReportStatus
+from .choices import DeliveryStatus, ReportStatus
 from .figures import client_figures
-from .models import MonthlyReport
+from .models import MonthlyReport, ReportDelivery
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT = 5000
 
@@ -100,6 +107,7 @@ def publish(*, actor: Actor, client: Client, month: Month) -> MonthlyReport:
         obj=report,
         data={"month": report.month, "sha256": hashlib.sha256(pdf).hexdigest(), "first": first},
     )
+    queue_email(report, correction=not first)
     url = reverse("reports:monthly", args=[client.pk, report.month])
     transaction.on_commit(
         lambda: notify(
@@ -166,3 +174,151 @@ def sweep_due_reports(today: dt.date) -> dict[str, int]:
         )
         counts["reminded"] += 1
     return counts
+
+
+# --- E-mail of published reports -------------------------------------------------------------
+
+EMAIL_ATTEMPTS = 6
+# 2, 4, 8, 16, 32 minutes between the six attempts: about an hour before the managers are told.
+EMAIL_BACKOFF = dt.timedelta(minutes=2)
+
+
+def report_recipients(client: Client) -> list[str]:
+    """Where the client's report goes: its reviewers' e-mail addresses (those who have one)."""
+    return sorted({u.email.strip().lower() for u in client_reviewers(client) if u.email.strip()})
+
+
+def queue_email(report: MonthlyReport, *, correction: bool) -> ReportDelivery | None:
+    """Record an e-mail of the report as published and send it once the transaction commits;
+    None when the client has no reviewer with an e-mail address (the page says so)."""
+    recipients = report_recipients(report.client)
+    if not recipients:
+        return None
+    delivery = ReportDelivery.objects.create(
+        agency_id=report.agency_id,
+        client_id=report.client_id,
+        report=report,
+        recipients=recipients,
+        correction=correction,
+        next_attempt_at=timezone.now(),
+    )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.send_report_email.delay(delivery.pk))
+    return delivery
+
+
+@transaction.atomic
+def resend(*, actor: Actor, client: Client, month: Month) -> ReportDelivery:
+    """Send the published PDF again (to the reviewers as they are now)."""
+    _check(actor, "reports.publish_monthlyreport", client)
+    report = report_for(client, month)
+    if report.status != ReportStatus.PUBLISHED or not report.pdf:
+        raise ValidationError(_("Only a published report can be sent."))
+    delivery = queue_email(report, correction=False)
+    if delivery is None:
+        raise ValidationError(_("None of the client's reviewers has an e-mail address."))
+    record(actor=actor, action="report.resend", obj=report, data={"month": report.month})
+    return delivery
+
+
+def _message(delivery: ReportDelivery) -> EmailMessage:
+    report, client = delivery.report, delivery.client
+    month = Month.parse(report.month)
+    link = reverse("reports:monthly", args=[client.pk, report.month])
+    context = {
+        "client": client,
+        "agency": client.agency,
+        "month_label": f"{month.year} 年 {month.month} 月",
+        "correction": delivery.correction,
+        "url": settings.YUNYING_BASE_URL + link,
+    }
+    subject = " ".join(render_to_string("reports/email/subject.txt", context).split())
+    body = render_to_string("reports/email/body.txt", context)
+    message = EmailMessage(subject, body, to=delivery.recipients)
+    with report.pdf.open("rb") as pdf:
+        message.attach(render.filename_for(client, month, "pdf"), pdf.read(), "application/pdf")
+    return message
+
+
+def _permanent(exc: Exception) -> bool:
+    """An answer no retry will change: every recipient refused, or a 5xx reply."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def send_delivery(delivery_id: int, *, now: dt.datetime | None = None) -> ReportDelivery | None:
+    """One attempt at a pending e-mail that is due; the row is locked meanwhile, so two workers
+    never send it twice. A failure waits 2, 4, 8 … minutes; after the last attempt (or at once
+    when the server's answer is final) the e-mail is failed and the account managers are told.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = (
+            ReportDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("report", "client__agency")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > now):
+            return delivery
+        delivery.attempts += 1
+        try:
+            _message(delivery).send()
+        except (smtplib.SMTPException, OSError) as exc:
+            # The error names the server's answer; the connection's credentials are not in it.
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            log.warning("report e-mail %s failed: %s", delivery.pk, delivery.last_error)
+            if delivery.attempts >= EMAIL_ATTEMPTS or _permanent(exc):
+                _give_up(delivery)
+            else:
+                delivery.next_attempt_at = now + EMAIL_BACKOFF * 2 ** (delivery.attempts - 1)
+        else:
+            delivery.status, delivery.sent_at, delivery.next_attempt_at = (
+                DeliveryStatus.SENT,
+                now,
+                None,
+            )
+            delivery.last_error = ""
+            record(
+                actor=SYSTEM,
+                action="report.email",
+                obj=delivery.report,
+                data={"month": delivery.report.month, "to": delivery.recipients},
+            )
+        delivery.save()
+        return delivery
+
+
+def _give_up(delivery: ReportDelivery) -> None:
+    delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+    report, client = delivery.report, delivery.client
+    record(
+        actor=SYSTEM,
+        action="report.email_failed",
+        obj=report,
+        data={"month": report.month, "to": delivery.recipients, "error": delivery.last_error},
+    )
+    notify(
+        team_people(client.pk, Role.ACCOUNT_MANAGER),
+        agency_id=client.agency_id,
+        client_id=client.pk,
+        kind=NotificationKind.REPORT_EMAIL_FAILED,
+        params={"client": client.name, "month": report.month, "error": delivery.last_error},
+        url=reverse("reports:monthly", args=[client.pk, report.month]),
+        dedupe_key=f"report-email-failed:{delivery.pk}",
+    )
+
+
+def send_due_deliveries(now: dt.datetime | None = None) -> int:
+    """Every pending e-mail whose next attempt is due: one attempt each. Returns how many
+    were tried."""
+    now = now or timezone.now()
+    due = ReportDelivery.objects.filter(
+        status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).values_list("pk", flat=True)
+    ids = list(due)
+    for pk in ids:
+        send_delivery(pk, now=now)
+    return len(ids)

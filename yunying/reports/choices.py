@@ -11,3 +11,14 @@ class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     # Sent to the client: the PDF of that moment is kept and the client sees the report.
     PUBLISHED = "published", _("Published")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where the e-mail of one publication is."""
+
+    # Waiting for its first attempt, or for the next one after a failure (see next_attempt_at).
+    PENDING = "pending", _("Sending")
+    # Accepted by the mail server for every recipient.
+    SENT = "sent", _("Sent")
+    # Gave up after the last attempt; the managers were told.
+    FAILED = "failed", _("Failed")

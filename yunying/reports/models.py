@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yunying.tenancy.models import Agency, Client, User
 from yunying.tenancy.scoping import TenantQuerySet, TenantScope
 
-from .choices import ReportStatus
+from .choices import DeliveryStatus, ReportStatus
 
 
 def report_path(instance: MonthlyReport, filename: str) -> str:
@@ -79,3 +79,50 @@ class MonthlyReport(models.Model):
     @property
     def has_commentary(self) -> bool:
         return bool(self.problems.strip() and self.suggestions.strip())
+
+
+class ReportDelivery(models.Model):
+    """The e-mail of one publication of a report to the client's reviewers, with its attempts.
+
+    Retries live on the row (``next_attempt_at``) like the platform syncs' back-off, so a
+    restart loses nothing; the PDF sent is the report's as published.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, verbose_name=_("client"))
+    report = models.ForeignKey(
+        MonthlyReport,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("report"),
+    )
+    # The e-mail addresses as they were when the report was published.
+    recipients = models.JSONField(_("recipients"), default=list)
+    # Sent after the first publication: the e-mail says the report was corrected.
+    correction = models.BooleanField(_("correction"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenant_scope: ClassVar[TenantScope] = TenantScope()
+
+    class Meta:
+        verbose_name = _("report e-mail")
+        verbose_name_plural = _("report e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="report_delivery_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {', '.join(self.recipients)}"

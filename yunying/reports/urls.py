@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:client_id>/<str:month>/", views.monthly, name="monthly"),
     path("<int:client_id>/<str:month>/commentary/", views.commentary, name="commentary"),
     path("<int:client_id>/<str:month>/publish/", views.publish, name="publish"),
+    path("<int:client_id>/<str:month>/resend/", views.resend, name="resend"),
     path("<int:client_id>/<str:month>/report.pdf", views.monthly_pdf, name="monthly_pdf"),
     path("<int:client_id>/<str:month>/data.xlsx", views.monthly_xlsx, name="monthly_xlsx"),
 ]

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,9 +27,10 @@ from . import render as report_render
 from .choices import ReportStatus
 from .figures import client_figures, previous_month
 from .forms import CommentaryForm
-from .models import MonthlyReport
+from .models import MonthlyReport, ReportDelivery
 
 LIST_MONTHS = 6
+DELIVERIES_SHOWN = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -102,6 +104,13 @@ def _page(
         "month_key": actions.month_key(month),
         "can_write": can_write,
         "can_publish": policy.can(actor, "reports.publish_monthlyreport"),
+        "actor_is_staff": actor.is_staff_member,
+        "recipients": actions.report_recipients(client) if actor.is_staff_member else [],
+        "deliveries": list(
+            ReportDelivery.objects.visible_to(actor).filter(report=report)[:DELIVERIES_SHOWN]
+        )
+        if report and actor.is_staff_member
+        else [],
         "form": form or (CommentaryForm(initial=initial) if can_write else None),
         "previous": actions.month_key(previous_month(month)),
         "next": actions.month_key(Month.of(month.end + dt.timedelta(days=1))),
@@ -150,6 +159,20 @@ def publish(request: HttpRequest, client_id: int, month: str) -> HttpResponse:
         messages.success(request, _("Published: the client can now read the report."))
         return redirect("reports:monthly", client.pk, month)
     return _page(request, actor, client, found_month, report, form=form, status=400)
+
+
+@require_POST
+@login_required
+def resend(request: HttpRequest, client_id: int, month: str) -> HttpResponse:
+    actor = policy.actor_with(request, "reports.publish_monthlyreport")
+    client, found_month, _report_row = _report(actor, client_id, month)
+    try:
+        actions.resend(actor=actor, client=client, month=found_month)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The report is being e-mailed again."))
+    return redirect("reports:monthly", client.pk, month)
 
 
 @login_required
