@@ -55,6 +55,29 @@ RETRYABLE_ERRORS = frozenset({28001005, 28001006, 28001052, 28003017, 28003018, 
 # Refreshing is impossible: 10010 refresh token expired, 10020 renewals used up.
 REAUTHORISE_ERRORS = frozenset({10010, 10020})
 
+# What the sync asks the account's owner to allow: who they are, their videos and their data.
+SCOPES = ("user_info", "video.list.bind", "data.external.user")
+# Douyin's web authorisation page (PC): the owner scans the QR code with the Douyin app.
+AUTHORISE_PATH = "platform/oauth/connect/"
+
+
+def authorise_url(
+    base_url: str, client_key: str, redirect_uri: str, state: str, scopes: tuple[str, ...] = SCOPES
+) -> str:
+    """Where to send the account's owner to authorise the app; Douyin then redirects the browser
+    to ``redirect_uri`` with ``code`` and ``state`` (or ``error`` when the owner declines)."""
+    query = urllib.parse.urlencode(
+        {
+            "client_key": client_key,
+            "response_type": "code",
+            "scope": ",".join(scopes),
+            "redirect_uri": redirect_uri,
+            "state": state,
+        }
+    )
+    return f"{base_url.rstrip('/')}/{AUTHORISE_PATH}?{query}"
+
+
 # A token this close to its expiry is refreshed before use, so no call starts with a token that
 # dies in flight; far below the 15 days a token lasts.
 REFRESH_MARGIN = 600.0

@@ -39,6 +39,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "metrics.import_file": _("Platform data imported"),
     "metrics.import_bulk": _("Daily metrics imported for many accounts"),
     "metrics.sync_configure": _("Platform data sync set up"),
+    "metrics.sync_authorise": _("Douyin account authorised for the data sync"),
     "metrics.flag_review": _("Suspicious engagement reviewed"),
     "report.write": _("Report problems and suggestions written"),
     "report.publish": _("Monthly report published"),

@@ -606,8 +606,6 @@ def configure_sync(
         errors["secret"] = _("Enter the secret again to change the API address.")
     if api_base and not api_base.startswith(("https://", "http://")):
         errors["api_base"] = _("Enter an http(s) address.")
-    if account.platform == Platform.DOUYIN and not (open_id.strip() or config.open_id):
-        errors["open_id"] = _("Enter the open_id the account authorised.")
     if errors:
         raise ValidationError(errors)
     config.app_id, config.enabled = app_id.strip(), enabled
@@ -626,6 +624,62 @@ def configure_sync(
         action="metrics.sync_configure",
         obj=account,
         data={"app_id": config.app_id, "enabled": enabled, "secret_changed": bool(secret)},
+    )
+    return config
+
+
+@transaction.atomic
+def authorise_douyin(*, actor: Actor, account: PlatformAccount, code: str) -> SyncConfig:
+    """Turn the code Douyin sent back after the owner's consent into the sync's tokens.
+
+    The owner scanned the code with whichever Douyin account their phone was signed in to; once
+    data of one open_id is stored, tokens of another would mix two accounts' figures, so they
+    are refused. Before the first stored day, authorising again replaces a wrong choice.
+    """
+    from yunying.accounts import vault
+    from yunying.adapters import douyin
+
+    _require(actor, "metrics.change_syncconfig", account)
+    config = SyncConfig.objects.select_for_update().filter(account=account).first()
+    if account.platform != Platform.DOUYIN or config is None or not config.secret_ciphertext:
+        raise ValidationError(_("Save the client key and secret before authorising."))
+    client = douyin.DouyinClient(
+        config.api_base or douyin.DEFAULT_BASE_URL,
+        config.app_id,
+        vault.decrypt(config.secret_ciphertext),
+        None,
+    )
+    try:
+        open_id, tokens = client.exchange_code(code)
+    except SourceError as exc:
+        raise ValidationError(
+            _("Douyin did not accept the authorisation: %(reason)s") % {"reason": exc.message}
+        ) from None
+    if config.open_id and open_id != config.open_id and config.synced_through is not None:
+        raise ValidationError(
+            _(
+                "This authorisation is for another Douyin account than the one whose data is "
+                "stored here; sign in to Douyin as %(name)s and authorise again."
+            )
+            % {"name": account.display_name}
+        )
+    first = not config.tokens_ciphertext
+    config.open_id = open_id
+    config.tokens_ciphertext = vault.encrypt(json.dumps(asdict(tokens)))
+    config.state = SyncState.NEW if config.synced_through is None else config.state
+    config.failures, config.next_attempt_at, config.last_error = 0, None, ""
+    config.save()
+    record(
+        actor=actor,
+        action="metrics.sync_authorise",
+        obj=account,
+        data={
+            "open_id": f"{open_id[:6]}…",
+            "first": first,
+            "refresh_expires_at": dt.datetime.fromtimestamp(
+                tokens.refresh_expires_at, dt.UTC
+            ).isoformat(timespec="seconds"),
+        },
     )
     return config
 

@@ -108,7 +108,6 @@ class SyncForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Kept encrypted and never shown again; leave empty to keep the stored one."),
     )
-    open_id = forms.CharField(label=_("open_id (Douyin)"), max_length=128, required=False)
     api_base = forms.URLField(label=_("API address"), required=False, assume_scheme="https")
     enabled = forms.BooleanField(label=_("Sync every day"), required=False, initial=True)
 

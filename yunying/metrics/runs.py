@@ -84,7 +84,7 @@ def source_for(
             else None
         )
         if tokens is None:
-            raise SourceError("抖音账号尚未授权，请先完成授权并填写令牌", retryable=False)
+            raise SourceError("抖音账号尚未授权：请在账号数据页点击“授权抖音账号”", retryable=False)
 
         def keep(new: douyin.DouyinTokens) -> None:
             # At once, outside the sync's own transaction: the platform may retire the old

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import flags, views
+from . import flags, oauth, views
 
 app_name = "metrics"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("account/<int:pk>/import/", views.import_file, name="import_file"),
     path("account/<int:pk>/record/", views.record_value, name="record"),
     path("account/<int:pk>/sync/", views.configure_sync, name="sync"),
+    path("account/<int:pk>/sync/douyin/", oauth.douyin_authorise, name="douyin_authorise"),
+    path("douyin/callback/", oauth.douyin_callback, name="douyin_callback"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("flags/", flags.flag_list, name="flags"),
     path("flags/<int:pk>/review/", flags.review, name="flag_review"),

@@ -4,6 +4,7 @@ jobs with their progress, and the generic template's sample files."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -13,10 +14,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yunying.accounts.choices import AccountRole
+from yunying.accounts.choices import AccountRole, Platform
 from yunying.accounts.models import PlatformAccount
 from yunying.core.views import run_action
 from yunying.tenancy import policy
@@ -73,6 +75,11 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     posts = PostFact.objects.visible_to(actor).filter(account=account)
+    sync_config = (
+        SyncConfig.objects.visible_to(actor).filter(account=account).first()
+        if policy.can(actor, "metrics.view_syncconfig")
+        else None
+    )
     can_see_imports = policy.can(actor, "metrics.view_importjob")
     jobs = ImportJob.objects.visible_to(actor).filter(account=account).select_related("created_by")
     context = {
@@ -88,17 +95,33 @@ def _page(
         "jobs": jobs[:RECENT_IMPORTS] if can_see_imports else [],
         "can_enter": policy.can(actor, "metrics.add_dailymetric"),
         "can_see_flags": policy.can(actor, "metrics.view_engagementflag"),
-        "sync": SyncConfig.objects.visible_to(actor).filter(account=account).first()
-        if policy.can(actor, "metrics.view_syncconfig")
-        else None,
+        "sync": sync_config,
         # Platform APIs serve only accounts that authorised us: never a competitor's.
         "can_sync": policy.can(actor, "metrics.change_syncconfig")
         and account.platform in actions.SYNC_PLATFORMS
         and account.role == AccountRole.OPERATED,
         "sync_form": sync_form or _sync_form(actor, account),
+        "douyin": _authorisation(sync_config) if account.platform == Platform.DOUYIN else None,
         "entry_form": entry_form or ManualEntryForm(),
     }
     return render(request, TEMPLATE, context, status=status)
+
+
+def _authorisation(config: SyncConfig | None) -> dict[str, Any]:
+    """Whether the Douyin account's owner has authorised the sync, and until when."""
+    from yunying.accounts import vault
+
+    if config is None or not config.tokens_ciphertext:
+        return {"authorised": False, "configured": config is not None}
+    tokens = json.loads(vault.decrypt(config.tokens_ciphertext))
+    until = dt.datetime.fromtimestamp(tokens["refresh_expires_at"], dt.UTC)
+    return {
+        "authorised": True,
+        "configured": True,
+        "open_id": f"{config.open_id[:6]}…",
+        "until": until,
+        "expired": until <= timezone.now(),
+    }
 
 
 def _tracked(actor: Actor, pk: int) -> PlatformAccount:
@@ -114,7 +137,6 @@ def _sync_form(actor: Actor, account: PlatformAccount) -> SyncForm:
     return SyncForm(
         initial={
             "app_id": config.app_id,
-            "open_id": config.open_id,
             "api_base": config.api_base,
             "enabled": config.enabled,
         }
@@ -258,7 +280,6 @@ def configure_sync(request: HttpRequest, pk: int) -> HttpResponse:
                 account=account,
                 app_id=data["app_id"],
                 secret=data["secret"],
-                open_id=data["open_id"],
                 api_base=data["api_base"],
                 enabled=data["enabled"],
             ),

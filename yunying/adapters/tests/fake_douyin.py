@@ -33,11 +33,13 @@ from yunying.adapters.douyin import DouyinClient, DouyinTokens
 from yunying.adapters.tests.fake_wechat import FakeRequest
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-OAUTH_PATHS = frozenset({"oauth/access_token/", "oauth/refresh_token/"})
+OAUTH_PATHS = frozenset({"platform/oauth/connect/", "oauth/access_token/", "oauth/refresh_token/"})
 USER_DATA = ("fans", "like", "comment", "share", "item")
 VIDEO_LIST = "api/douyin/v1/video/video_list/"
 # path -> HTTP method
+AUTHORISE = "platform/oauth/connect/"
 ROUTES = {
+    AUTHORISE: "GET",
     "oauth/access_token/": "POST",
     "oauth/refresh_token/": "POST",
     VIDEO_LIST: "GET",
@@ -82,6 +84,8 @@ class FakeDouyin:
 
     requests: list[FakeRequest] = field(default_factory=list)
     refreshes: int = 0
+    # The owner's answer on the authorisation page: consent, or this error (e.g. access_denied).
+    owner_declines: str = ""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -244,6 +248,8 @@ class FakeDouyin:
             try:
                 if request.method != ROUTES[request.path]:
                     raise _Refusal(28001007, f"请求方法应为 {ROUTES[request.path]}")
+                if request.path == AUTHORISE:
+                    return 302, {"location": self._authorise(request)}
                 if request.path == "oauth/access_token/":
                     return 200, {"data": self._exchange(request), "message": "success"}
                 if request.path == "oauth/refresh_token/":
@@ -269,6 +275,26 @@ class FakeDouyin:
                     data = {"error_code": refusal.code, "description": refusal.description}
                     return 200, {"data": data, "message": "error"}
                 return 200, self._envelope({}, refusal.code, refusal.description)
+
+    def _authorise(self, request: FakeRequest) -> str:
+        """The owner on the authorisation page: consents (a code for this fake's user) or
+        declines; either way the browser goes back to ``redirect_uri`` with ``state``."""
+        query = request.query
+        if query.get("client_key") != self.client_key or query.get("response_type") != "code":
+            raise _Refusal(10013, "client_key 或 response_type 错误")
+        if not {"data.external.user", "video.list.bind"} <= set(query.get("scope", "").split(",")):
+            raise _Refusal(10005, "scope 缺少数据权限")
+        state = query.get("state", "")
+        if self.owner_declines:
+            answer = {"error": self.owner_declines, "error_description": "用户取消授权"}
+        else:
+            code = f"code-{next(self._ids):06d}"
+            self._codes[code] = self.open_id
+            answer = {"code": code}
+        separator = "&" if "?" in query.get("redirect_uri", "") else "?"
+        return (
+            query["redirect_uri"] + separator + urllib.parse.urlencode({**answer, "state": state})
+        )
 
     def _envelope(
         self, data: dict[str, Any], code: int = 0, description: str = ""
@@ -413,12 +439,17 @@ def _handler_for(fake: FakeDouyin) -> type[BaseHTTPRequestHandler]:
                 body=body,
             )
             status, answer = fake.handle(request)
+            if status == 302:
+                self._write(302, b"", "text/plain", location=answer["location"])
+                return
             data = json.dumps(answer, ensure_ascii=False).encode("utf-8")
             self._write(status, data, "application/json; charset=utf-8")
 
-        def _write(self, status: int, data: bytes, content_type: str) -> None:
+        def _write(self, status: int, data: bytes, content_type: str, location: str = "") -> None:
             try:
                 self.send_response(status)
+                if location:
+                    self.send_header("Location", location)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
