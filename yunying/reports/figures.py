@@ -449,7 +449,11 @@ def _comparisons(period: PeriodFigures, days: list[dt.date]) -> list[Comparison]
     by_account = {f.account.pk: f for f in period.figures_of_all}
     result = []
     for platform in platforms:
-        mine = [a for a in period.by_id.values() if a.platform == platform]
+        mine = [
+            a
+            for a in period.by_id.values()
+            if a.platform == platform and (a.status == AccountStatus.ACTIVE or a.pk in by_account)
+        ]
         theirs = [a for a in watched if a.platform == platform]
         rows = [
             ComparisonRow(
