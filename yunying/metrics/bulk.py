@@ -17,10 +17,12 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from yunying.accounts.models import PlatformAccount
@@ -29,7 +31,8 @@ from yunying.tenancy.models import Agency
 from yunying.tenancy.scoping import Actor
 
 from .definitions import STORED_ORDER
-from .files import METRICS_COLUMNS, VALUE_INTEGER_DIGITS, VALUE_PLACES, Problem
+from .files import METRICS_COLUMNS, VALUE_INTEGER_DIGITS, VALUE_PLACES, Problem, value_problem
+from .models import DailyMetric
 
 BATCH = 200_000
 KEPT_PROBLEMS = 200
@@ -63,15 +66,69 @@ class BulkResult:
             self.problems.append(problem)
 
 
-# A value as text: a plain non-negative number within the column's digits (checked).
-Row = tuple[int, int, dt.date, str, str]
-PLAIN_NUMBER = re.compile(rf"\d{{1,{VALUE_INTEGER_DIGITS}}}(?:\.\d{{1,{VALUE_PLACES}}})?")
+# A checked row: account id, client id, the date and the value as plain text (ISO date, a
+# non-negative number within the column's digits), ready for COPY's text format or executemany.
+Row = tuple[int, int, str, str, str]
+# ASCII digits only: ``\d`` would pass other scripts' digits, which Decimal reads but the
+# databases do not.
+PLAIN_NUMBER = re.compile(rf"[0-9]{{1,{VALUE_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{VALUE_PLACES}}})?")
+
+
+def _check(
+    source: str,
+    number: int,
+    cells: list[str],
+    accounts: dict[str, tuple[int, int]],
+    days: dict[str, tuple[str, int]],
+    result: BulkResult,
+) -> tuple[tuple[int, int], int, tuple[str, int], str] | None:
+    """The slow path of :func:`_rows` for a row that is not plainly good: (account, metric index,
+    date as ISO text and day number, value as plain text), or None with every problem reported."""
+    raw_date, key, metric, raw_value = cells
+    bad = False
+    day = days.get(raw_date)
+    if day is None:
+        try:
+            parsed = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            result.problem(
+                Problem(source, number, "date", f"日期格式应为 YYYY-MM-DD：“{raw_date}”")
+            )
+            bad = True
+        else:
+            day = days[raw_date] = (parsed.isoformat(), parsed.toordinal())
+    found = accounts.get(key)
+    if found is None:
+        result.problem(Problem(source, number, "account", f"本服务商没有账号“{key}”"))
+        bad = True
+    index = METRIC_INDEX.get(metric)
+    if index is None:
+        result.problem(Problem(source, number, "metric", f"未知指标“{metric}”"))
+        bad = True
+    value = raw_value
+    if not PLAIN_NUMBER.fullmatch(raw_value):
+        # Anything but a plain number must still be a Decimal within the limits; it is then
+        # written in plain notation.
+        try:
+            exact = Decimal(raw_value)
+            if value_problem(exact, raw_value) is not None:
+                raise InvalidOperation
+            value = format(exact, "f")
+        except InvalidOperation:
+            message = f"应为不小于 0、最多 {VALUE_PLACES} 位小数的数：“{raw_value}”"
+            result.problem(Problem(source, number, "value", message))
+            bad = True
+    if bad or day is None or found is None or index is None:
+        return None
+    return found, index, day, value
 
 
 def _rows(
     lines: Iterable[str], source: str, accounts: dict[str, tuple[int, int]], result: BulkResult
 ) -> Iterator[Row]:
-    """Checked rows (account id, client id, date, metric, value); problems go to ``result``."""
+    """Checked rows; problems go to ``result``. The loop runs once a row (a million for a
+    first import): a plainly good row costs four lookups and a regex, anything else goes to
+    :func:`_check`, which names every problem of the row."""
     reader = csv.reader(lines)
     header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
     if header != list(METRICS_COLUMNS):
@@ -79,52 +136,25 @@ def _rows(
         result.problem(Problem(source, 1, "", f"表头应为 {expected}，收到 {','.join(header)}"))
         return
     seen: set[int] = set()
+    # A file has few distinct dates: each is parsed once, kept as ISO text and day number.
+    days: dict[str, tuple[str, int]] = {}
+    plain = PLAIN_NUMBER.fullmatch
     for number, cells in enumerate(reader, start=2):
         if len(cells) != 4:
             if any(cell.strip() for cell in cells):
                 result.problem(Problem(source, number, "", f"应有 4 个单元格，有 {len(cells)} 个"))
             continue
-        raw_date, key, metric, raw_value = cells
-        bad = False
-        try:
-            day = dt.date.fromisoformat(raw_date)
-        except ValueError:
-            result.problem(
-                Problem(source, number, "date", f"日期格式应为 YYYY-MM-DD：“{raw_date}”")
-            )
-            bad = True
+        raw_date, key, metric, value = cells
+        day = days.get(raw_date)
         found = accounts.get(key)
-        if found is None:
-            result.problem(Problem(source, number, "account", f"本服务商没有账号“{key}”"))
-            bad = True
         index = METRIC_INDEX.get(metric)
-        if index is None:
-            result.problem(Problem(source, number, "metric", f"未知指标“{metric}”"))
-            bad = True
-        try:
-            # Plain numbers (nearly every cell) pass a regex; anything else must still be a
-            # Decimal within the limits, and then it is written in plain notation.
-            if PLAIN_NUMBER.fullmatch(raw_value):
-                value = raw_value
-            else:
-                exact = Decimal(raw_value)
-                exponent = exact.as_tuple().exponent
-                if (
-                    not exact.is_finite()
-                    or exact < 0
-                    or (isinstance(exponent, int) and -exponent > VALUE_PLACES)
-                    or exact.adjusted() >= VALUE_INTEGER_DIGITS
-                ):
-                    raise InvalidOperation
-                value = format(exact, "f")
-        except InvalidOperation:
-            message = f"应为不小于 0、最多 {VALUE_PLACES} 位小数的数：“{raw_value}”"
-            result.problem(Problem(source, number, "value", message))
-            bad = True
-        if bad or found is None or index is None:
-            continue
+        if day is None or found is None or index is None or not plain(value):
+            checked = _check(source, number, cells, accounts, days, result)
+            if checked is None:
+                continue
+            found, index, day, value = checked
         # One int per key keeps a million keys in tens of megabytes.
-        packed = (found[0] * 4_000_000 + day.toordinal()) * 64 + index
+        packed = (found[0] * 4_000_000 + day[1]) * 64 + index
         if packed in seen:
             result.problem(
                 Problem(source, number, "metric", "与前面的行重复（同一日期、账号和指标）")
@@ -132,7 +162,7 @@ def _rows(
             continue
         seen.add(packed)
         result.rows += 1
-        yield found[0], found[1], day, metric, value
+        yield found[0], found[1], day[0], metric, value
 
 
 def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
@@ -146,9 +176,52 @@ def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
         yield batch
 
 
+def _read_ahead(batches: Iterator[list[Row]]) -> Iterator[list[Row]]:
+    """``batches``, the next one read and checked in a thread while the caller writes this one,
+    so that Python and the database work at the same time (the thread touches no database)."""
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(next, batches, None)
+        while (batch := pending.result()) is not None:
+            pending = reader.submit(next, batches, None)
+            yield batch
+
+
+def _stored_accounts(agency_id: int) -> set[int]:
+    """The agency's accounts, competitors' included, that have any stored value (one index
+    probe per account)."""
+    return set(
+        PlatformAccount.tracked.filter(agency_id=agency_id)
+        .filter(Exists(DailyMetric.objects.filter(account=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+
+
+INSERT = f"""
+    INSERT INTO {TABLE} (agency_id, client_id, account_id, date, metric, value, source, updated_at)
+    SELECT %s, client_id, account_id, date, metric, value, %s, %s FROM metric_load
+    -- In key order the indexes are written page by page, not at random.
+    ORDER BY account_id, date, metric
+"""  # noqa: S608 - the table name is our constant; values are parameters
+MERGE = f"""
+    WITH merged AS (
+        {INSERT}
+        ON CONFLICT (account_id, date, metric) DO UPDATE
+            SET value = EXCLUDED.value, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+            WHERE {TABLE}.value IS DISTINCT FROM EXCLUDED.value
+        RETURNING (xmax = 0) AS inserted
+    )
+    SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+"""  # noqa: S608 - as above
+
+
 def _write_postgresql(agency_id: int, batches: Iterator[list[Row]], source: str) -> tuple[int, int]:
     now = timezone.now()
     created = updated = 0
+    # The file's own keys are unique (checked), so only a row stored before the import can
+    # conflict, and none is stored meanwhile (the accounts are locked, see import_long): a
+    # batch of accounts without stored rows takes a plain INSERT, which spares the unique index
+    # a probe before each insert.
+    stored = _stored_accounts(agency_id)
     with connection.cursor() as cursor:
         # IF NOT EXISTS and TRUNCATE: an import inside a longer transaction (a second import in
         # it) finds the table of the first still there.
@@ -165,31 +238,18 @@ def _write_postgresql(agency_id: int, batches: Iterator[list[Row]], source: str)
             with raw.copy("COPY metric_load FROM STDIN") as copy:
                 copy.write(
                     "".join(
-                        f"{account}\t{client}\t{day.isoformat()}\t{metric}\t{value}\n"
+                        f"{account}\t{client}\t{day}\t{metric}\t{value}\n"
                         for account, client, day, metric, value in batch
                     )
                 )
-            cursor.execute(
-                f"""
-                WITH merged AS (
-                    INSERT INTO {TABLE}
-                        (agency_id, client_id, account_id, date, metric, value, source, updated_at)
-                    SELECT %s, client_id, account_id, date, metric, value, %s, %s FROM metric_load
-                    -- In key order the unique index is written page by page, not at random.
-                    ORDER BY account_id, date, metric
-                    ON CONFLICT (account_id, date, metric) DO UPDATE
-                        SET value = EXCLUDED.value, source = EXCLUDED.source,
-                            updated_at = EXCLUDED.updated_at
-                        WHERE {TABLE}.value IS DISTINCT FROM EXCLUDED.value
-                    RETURNING (xmax = 0) AS inserted
-                )
-                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
-                FROM merged
-                """,  # noqa: S608 - the table name is our constant; values are parameters
-                [agency_id, source, now],
-            )
-            new, changed = cursor.fetchone()
-            created, updated = created + new, updated + changed
+            parameters = (agency_id, source, now)
+            if stored.isdisjoint(row[0] for row in batch):
+                cursor.execute(INSERT, parameters)
+                created += cursor.rowcount
+            else:
+                cursor.execute(MERGE, parameters)
+                new, changed = cursor.fetchone()
+                created, updated = created + new, updated + changed
             cursor.execute("TRUNCATE metric_load")
     return created, updated
 
@@ -214,7 +274,7 @@ def _write_sqlite(agency_id: int, batches: Iterator[list[Row]], source: str) -> 
             raw.executemany(
                 sql,
                 (
-                    (agency_id, client, account, day.isoformat(), metric, value, source, now)
+                    (agency_id, client, account, day, metric, value, source, now)
                     for account, client, day, metric, value in batch
                 ),
             )
@@ -230,14 +290,21 @@ def import_long(
 ) -> BulkResult:
     """Import a long-format file for ``agency``; raises :class:`BulkRejected` (having written
     nothing) when any row has a problem. One audit entry with the counts."""
+    # Competitors' accounts too: their figures are kept like the client's own.
+    rows = PlatformAccount.tracked.filter(agency=agency)
+    if connection.vendor == "postgresql":
+        # The accounts' rows locked once, where a foreign key would lock them row by row
+        # (DailyMetric has none, see its docstring): none changes or goes while its figures are
+        # written, and two imports of one agency take turns instead of colliding on the key.
+        rows = rows.select_for_update(of=("self",), no_key=True)
     accounts = {
         f"{platform}:{platform_id}": (pk, client_id)
-        for pk, client_id, platform, platform_id in PlatformAccount.objects.filter(
-            agency=agency
-        ).values_list("pk", "client_id", "platform", "platform_id")
+        for pk, client_id, platform, platform_id in rows.values_list(
+            "pk", "client_id", "platform", "platform_id"
+        )
     }
     result = BulkResult()
-    batches = _batches(_rows(lines, filename, accounts, result))
+    batches = _read_ahead(_batches(_rows(lines, filename, accounts, result)))
     writer = _write_postgresql if connection.vendor == "postgresql" else _write_sqlite
     result.created, result.updated = writer(agency.pk, batches, source)
     if result.problem_count or not result.rows:
