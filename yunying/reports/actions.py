@@ -204,7 +204,10 @@ def queue_email(report: MonthlyReport, *, correction: bool) -> ReportDelivery | 
     )
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.send_report_email.delay(delivery.pk))
+    # Robust: when the broker cannot be reached, the publication still stands, the callbacks
+    # after this one (the reviewers' in-app notice) still run, and the row is sent by the
+    # two-minute retry sweep instead.
+    transaction.on_commit(lambda: tasks.send_report_email.delay(delivery.pk), robust=True)
     return delivery
 
 
@@ -226,16 +229,21 @@ def _message(delivery: ReportDelivery) -> EmailMessage:
     report, client = delivery.report, delivery.client
     month = Month.parse(report.month)
     link = reverse("reports:monthly", args=[client.pk, report.month])
+    # From is the platform's address; a reply goes to the people who wrote the report.
+    reply_to = sorted(
+        {u.email.strip() for u in team_people(client.pk, Role.ACCOUNT_MANAGER) if u.email.strip()}
+    )
     context = {
         "client": client,
         "agency": client.agency,
         "month_label": f"{month.year} 年 {month.month} 月",
         "correction": delivery.correction,
         "url": settings.YUNYING_BASE_URL + link,
+        "reply_to": reply_to,
     }
     subject = " ".join(render_to_string("reports/email/subject.txt", context).split())
     body = render_to_string("reports/email/body.txt", context)
-    message = EmailMessage(subject, body, to=delivery.recipients)
+    message = EmailMessage(subject, body, to=delivery.recipients, reply_to=reply_to)
     with report.pdf.open("rb") as pdf:
         message.attach(render.filename_for(client, month, "pdf"), pdf.read(), "application/pdf")
     return message

@@ -18,11 +18,12 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from yunying.audit.models import AuditEntry
 from yunying.notify.choices import NotificationKind
 from yunying.notify.models import Notification
-from yunying.reports import actions
+from yunying.reports import actions, tasks
 from yunying.reports.choices import DeliveryStatus
 from yunying.reports.models import ReportDelivery
 from yunying.reports.tests.helpers import OCTOBER, commentary, reporting_client
@@ -52,10 +53,16 @@ def test_publishing_e_mails_the_pdf_to_the_clients_reviewers_only(
     # Another client's and another agency's reviewers have addresses too, and get nothing.
     with_address(world.alpha.clients[1], "other@client.example")
     with_address(world.beta.clients[0], "beta@client.example")
+    manager = world.alpha.staff[Role.ACCOUNT_MANAGER]
+    manager.email = "manager@agency.example"
+    manager.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
         report = published(world, side)
     [message] = mail.outbox
     assert message.to == ["reviewer@client.example"]
+    # A reply reaches the account manager, not the platform's sending address.
+    assert message.reply_to == ["manager@agency.example"]
+    assert "直接回复本邮件" in message.body
     assert message.subject == f"{side.client.name} 2026 年 10 月运营报告"
     assert "2026 年 10 月的运营报告已经完成" in message.body
     assert f"/reports/{side.client.pk}/2026-10/" in message.body
@@ -82,6 +89,9 @@ def test_publishing_again_sends_the_correction(
     with django_capture_on_commit_callbacks(execute=True):
         published(world, side)
     first, second = mail.outbox
+    # No manager has an address here: the e-mail does not invite a reply.
+    assert first.reply_to == []
+    assert "回复本邮件" not in first.body
     assert not first.subject.startswith("【更正】")
     assert second.subject.startswith("【更正】")
     assert "更正后的完整报告" in second.body
@@ -102,6 +112,46 @@ def test_no_address_means_no_e_mail_and_the_page_says_so(world: World, login: An
     )
     assert answer.status_code == 302
     assert not ReportDelivery.objects.exists()
+
+
+def test_an_unreachable_broker_leaves_the_e_mail_to_the_retry_sweep(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    side = reporting_client(world)
+    with_address(side)
+
+    def broker_down(delivery_id: int) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.send_report_email, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = published(world, side)
+    # The publication stands and the reviewer's in-app notice still goes out.
+    assert Notification.objects.filter(
+        kind=NotificationKind.REPORT_PUBLISHED, recipient=side.reviewer
+    ).exists()
+    assert mail.outbox == []
+    assert ReportDelivery.objects.get(report=report).status == DeliveryStatus.PENDING
+    assert actions.send_due_deliveries() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_server_refusing_the_connection_is_tried_again_later(world: World, settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Nothing listens on this port: the connection itself is refused.
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    side = reporting_client(world)
+    with_address(side)
+    report = published(world, side)
+    now = timezone.now()
+    found = actions.send_delivery(ReportDelivery.objects.get(report=report).pk, now=now)
+    assert found is not None
+    assert found.status == DeliveryStatus.PENDING
+    assert found.attempts == 1
+    assert found.next_attempt_at == now + dt.timedelta(minutes=2)
+    assert found.last_error.startswith("ConnectionRefusedError")
+    assert not Notification.objects.filter(kind=NotificationKind.REPORT_EMAIL_FAILED).exists()
 
 
 class Refusing:
