@@ -587,7 +587,9 @@ def configure_sync(
     """Connect an account to its platform's data API (secrets to the vault), or change it.
 
     A secret left empty keeps the stored one, but changing the API address needs it again, so
-    whoever may edit the address cannot send the stored secret elsewhere.
+    whoever may edit the address cannot send the stored secret elsewhere. A new AppID or client
+    key drops the stored authorisation: tokens and open_ids belong to one application (the same
+    Douyin user has another open_id in another app), so the owner authorises the new app.
     """
     from yunying.accounts import vault
 
@@ -608,6 +610,9 @@ def configure_sync(
         errors["api_base"] = _("Enter an http(s) address.")
     if errors:
         raise ValidationError(errors)
+    cleared = bool(config.pk and app_id.strip() != config.app_id and config.tokens_ciphertext)
+    if cleared:
+        config.open_id, config.tokens_ciphertext = "", ""
     config.app_id, config.enabled = app_id.strip(), enabled
     config.api_base = api_base
     if secret:
@@ -623,7 +628,12 @@ def configure_sync(
         actor=actor,
         action="metrics.sync_configure",
         obj=account,
-        data={"app_id": config.app_id, "enabled": enabled, "secret_changed": bool(secret)},
+        data={
+            "app_id": config.app_id,
+            "enabled": enabled,
+            "secret_changed": bool(secret),
+            "authorisation_cleared": cleared,
+        },
     )
     return config
 
@@ -634,7 +644,9 @@ def authorise_douyin(*, actor: Actor, account: PlatformAccount, code: str) -> Sy
 
     The owner scanned the code with whichever Douyin account their phone was signed in to; once
     data of one open_id is stored, tokens of another would mix two accounts' figures, so they
-    are refused. Before the first stored day, authorising again replaces a wrong choice.
+    are refused. Before the first stored day, authorising again replaces a wrong choice. On
+    PostgreSQL the sync's row stays locked during the one call to Douyin (bounded by its
+    timeout), so the connection cannot change between the exchange and the storing of tokens.
     """
     from yunying.accounts import vault
     from yunying.adapters import douyin
@@ -663,10 +675,15 @@ def authorise_douyin(*, actor: Actor, account: PlatformAccount, code: str) -> Sy
             )
             % {"name": account.display_name}
         )
+    replaced = config.open_id if config.open_id != open_id else ""
     first = not config.tokens_ciphertext
     config.open_id = open_id
     config.tokens_ciphertext = vault.encrypt(json.dumps(asdict(tokens)))
-    config.state = SyncState.NEW if config.synced_through is None else config.state
+    if config.synced_through is None:
+        config.state = SyncState.NEW
+    elif config.state == SyncState.NEEDS_ATTENTION:
+        # What needed a person is done; the next round tries again.
+        config.state = SyncState.RETRYING
     config.failures, config.next_attempt_at, config.last_error = 0, None, ""
     config.save()
     record(
@@ -674,7 +691,8 @@ def authorise_douyin(*, actor: Actor, account: PlatformAccount, code: str) -> Sy
         action="metrics.sync_authorise",
         obj=account,
         data={
-            "open_id": f"{open_id[:6]}…",
+            "open_id": _open_id_hint(open_id),
+            "replaced_open_id": _open_id_hint(replaced),
             "first": first,
             "refresh_expires_at": dt.datetime.fromtimestamp(
                 tokens.refresh_expires_at, dt.UTC
@@ -682,6 +700,11 @@ def authorise_douyin(*, actor: Actor, account: PlatformAccount, code: str) -> Sy
         },
     )
     return config
+
+
+def _open_id_hint(open_id: str) -> str:
+    # Enough to tell two authorisations apart in the log, not the whole identifier.
+    return f"{open_id[:6]}…" if open_id else ""
 
 
 def keep_tokens(config: SyncConfig, tokens: dict[str, Any]) -> None:

@@ -1,9 +1,9 @@
 """Douyin's web authorisation for an account's data sync: off to Douyin, and back.
 
 The ``state`` sent along is signed and names the account, the person and a nonce kept in their
-session, and expires after ten minutes: a callback is accepted only in the browser session that
-started it, by the person who started it, for that account. The code in the callback is turned
-into tokens by :func:`yunying.metrics.actions.authorise_douyin`.
+session (one per account), and expires after ten minutes: a callback is accepted only in the
+browser session that started it, by the person who started it, for that account. The code in
+the callback is turned into tokens by :func:`yunying.metrics.actions.authorise_douyin`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from .models import SyncConfig
 
 SALT = "yunying.metrics.douyin-authorisation"
 STATE_MAX_AGE = 600
-SESSION_KEY = "yunying_douyin_nonce"
+SESSION_KEY = "yunying_douyin_nonces"
 
 
 def redirect_uri() -> str:
@@ -51,7 +51,8 @@ def douyin_authorise(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Save the client key and secret before authorising."))
         return redirect("metrics:account", pk=account.pk)
     nonce = secrets.token_urlsafe(16)
-    request.session[SESSION_KEY] = nonce
+    # One nonce per account, so that authorising two accounts in two tabs works.
+    request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), str(account.pk): nonce}
     state = signing.dumps({"a": account.pk, "u": request.user.pk, "n": nonce}, salt=SALT)
     url = douyin.authorise_url(
         config.api_base or douyin.DEFAULT_BASE_URL, config.app_id, redirect_uri(), state
@@ -75,8 +76,11 @@ def douyin_callback(request: HttpRequest) -> HttpResponse:
         return _refused(request, _("The authorisation took too long; start it again."))
     except signing.BadSignature:
         return _refused(request, _("This authorisation was not started here."))
-    nonce = request.session.pop(SESSION_KEY, None)
-    if state.get("u") != request.user.pk or not nonce or state.get("n") != nonce:
+    nonces = request.session.get(SESSION_KEY, {})
+    # Used once, whatever the outcome: a callback cannot be replayed.
+    nonce = nonces.pop(str(state.get("a")), None)
+    request.session[SESSION_KEY] = nonces
+    if nonce is None or state.get("u") != request.user.pk or state.get("n") != nonce:
         return _refused(request, _("This authorisation was started by someone else or elsewhere."))
     account = get_visible_or_404(PlatformAccount, actor, pk=state.get("a"))
     back = reverse("metrics:account", args=[account.pk])

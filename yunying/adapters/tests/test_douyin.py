@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from yunying.adapters.douyin import DouyinClient, DouyinDataSource, DouyinTokens
+from yunying.adapters.douyin import DouyinClient, DouyinDataSource, DouyinTokens, authorise_url
 from yunying.adapters.platform_data import SHANGHAI, DateRangeError, SourceError, days_between
 from yunying.adapters.tests.fake_douyin import VIDEO_LIST, FakeDouyin
 
@@ -447,6 +451,43 @@ def test_a_used_authorisation_code_is_refused(fake: FakeDouyin) -> None:
     with pytest.raises(SourceError) as caught:
         fake.make_client(None).exchange_code(code)
     assert caught.value.code == 10007
+
+
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def owner_visits(url: str) -> dict[str, str]:
+    """The owner's browser on the authorisation page: the query Douyin sends it back with."""
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.build_opener(_Stay).open(url, timeout=5)
+    assert answer.value.code == 302
+    location = urllib.parse.urlsplit(answer.value.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == CALLBACK
+    return dict(urllib.parse.parse_qsl(location.query))
+
+
+CALLBACK = "https://yunying.example/metrics/douyin/callback/"
+
+
+def test_the_owners_consent_sends_back_a_code_that_buys_tokens(fake: FakeDouyin) -> None:
+    url = authorise_url(fake.base_url, fake.client_key, CALLBACK, "s1gned")
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    assert {"data.external.user", "video.list.bind"} <= set(query["scope"].split(","))
+    back = owner_visits(url)
+    assert back["state"] == "s1gned"
+    assert "error" not in back
+    open_id, _tokens = fake.make_client(None).exchange_code(back["code"])
+    assert open_id == fake.open_id
+
+
+def test_an_owner_who_declines_sends_back_the_error_and_no_code(fake: FakeDouyin) -> None:
+    fake.owner_declines = "access_denied"
+    back = owner_visits(authorise_url(fake.base_url, fake.client_key, CALLBACK, "s1gned"))
+    assert back["error"] == "access_denied"
+    assert back["state"] == "s1gned"
+    assert "code" not in back
 
 
 # -- errors --------------------------------------------------------------------------------------

@@ -61,6 +61,10 @@ def at_douyin(url: str) -> str:
     return str(answer.value.headers["Location"])
 
 
+def query_of(url: str) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+
+
 def local(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return f"{parts.path}?{parts.query}"
@@ -70,6 +74,24 @@ def start(client: Any, account_pk: int) -> str:
     answer = client.post(reverse("metrics:douyin_authorise", args=[account_pk]))
     assert answer.status_code == 302
     return str(answer["Location"])
+
+
+def seed(fake: FakeDouyin) -> None:
+    """Douyin has figures for the 30 days before the fake's today."""
+    yesterday = fake.today() - dt.timedelta(days=1)
+    for n, day in enumerate(days_between(yesterday - dt.timedelta(days=29), yesterday)):
+        date = day.isoformat()
+        fake.seed_user_data("fans", [{"date": date, "total_fans": 500 + n, "new_fans": 1}])
+        fake.seed_user_data("like", [{"date": date, "new_like": 10}])
+        fake.seed_user_data("comment", [{"date": date, "new_comment": 2}])
+        fake.seed_user_data("share", [{"date": date, "new_share": 1}])
+        fake.seed_user_data("item", [{"date": date, "new_play": 300}])
+
+
+def button(page: str) -> str:
+    """The authorise button's opening tag."""
+    at = page.index('id="authorise-douyin"')
+    return page[page.rindex("<button", 0, at) : page.index(">", at) + 1]
 
 
 def test_the_owners_consent_gives_the_sync_its_tokens(
@@ -100,14 +122,7 @@ def test_the_owners_consent_gives_the_sync_its_tokens(
     assert "授权" in manager.get(reverse("metrics:account", args=[douyin.pk])).content.decode()
     # The next round syncs with those tokens.
     now = dt.datetime.now(dt.UTC)
-    yesterday = fake.today() - dt.timedelta(days=1)
-    for n, day in enumerate(days_between(yesterday - dt.timedelta(days=29), yesterday)):
-        date = day.isoformat()
-        fake.seed_user_data("fans", [{"date": date, "total_fans": 500 + n, "new_fans": 1}])
-        fake.seed_user_data("like", [{"date": date, "new_like": 10}])
-        fake.seed_user_data("comment", [{"date": date, "new_comment": 2}])
-        fake.seed_user_data("share", [{"date": date, "new_share": 1}])
-        fake.seed_user_data("item", [{"date": date, "new_play": 300}])
+    seed(fake)
     with time_machine.travel(now, tick=False):
         assert runs.sync_account(connected.pk, now=now) == "ok"
     assert DailyMetric.objects.filter(account=douyin, metric="followers_total").exists()
@@ -122,6 +137,10 @@ def test_a_refusal_stores_nothing(
     assert "error=access_denied" in back
     answer = manager.get(local(back), follow=True)
     assert "用户取消授权" in answer.content.decode()
+    # An error wins over a code sent along with it.
+    fake.owner_declines = ""
+    back = at_douyin(start(manager, douyin.pk))
+    manager.get(local(back) + "&error=access_denied")
     connected.refresh_from_db()
     assert connected.tokens_ciphertext == ""
     assert not AuditEntry.objects.filter(action="metrics.sync_authorise").exists()
@@ -151,6 +170,13 @@ def test_a_forged_stale_or_foreign_state_is_refused(
     back = at_douyin(start(manager, douyin.pk))
     # Another person of the same agency cannot finish it, even with the whole URL.
     admin = login(world.alpha.admin)
+    assert admin.get(local(back)).status_code == 400
+    # Nor another person in a session holding the starter's nonce.
+    session = admin.session
+    session[oauth.SESSION_KEY] = {
+        str(douyin.pk): signing.loads(query_of(back)["state"], salt=oauth.SALT)["n"]
+    }
+    session.save()
     assert admin.get(local(back)).status_code == 400
     # Nor the starter after ten minutes.
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=oauth.STATE_MAX_AGE + 5)
@@ -183,3 +209,157 @@ def test_tokens_of_another_douyin_account_are_refused_once_data_is_stored(
     connected.refresh_from_db()
     assert connected.open_id != fake.open_id
     assert connected.tokens_ciphertext == first
+
+
+def test_a_missing_or_tampered_state_is_refused(
+    world: World, login: Any, douyin: Any, fake: FakeDouyin, connected: SyncConfig
+) -> None:
+    manager = login(world.alpha.staff[Role.ACCOUNT_MANAGER])
+    back = at_douyin(start(manager, douyin.pk))
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(back).query))
+    callback = reverse("metrics:douyin_callback")
+    missing = manager.get(f"{callback}?code={query['code']}")
+    assert missing.status_code == 400
+    assert "这次授权不是从本平台发起的" in missing.content.decode()
+    payload, rest = query["state"].split(":", 1)
+    tampered = signing.b64_encode(
+        json.dumps({**json.loads(signing.b64_decode(payload.encode())), "a": 1}).encode()
+    ).decode()
+    answer = manager.get(
+        callback + "?" + urllib.parse.urlencode({**query, "state": f"{tampered}:{rest}"})
+    )
+    assert answer.status_code == 400
+    connected.refresh_from_db()
+    assert connected.tokens_ciphertext == ""
+
+
+def test_a_state_for_another_agencys_account_is_not_found(
+    world: World, login: Any, douyin: Any, fake: FakeDouyin, connected: SyncConfig
+) -> None:
+    # Signed with our key and bound to beta's admin and their session: everything is right
+    # except that the account is alpha's.
+    outsider = login(world.beta.admin)
+    session = outsider.session
+    session[oauth.SESSION_KEY] = {str(douyin.pk): "n0nce"}
+    session.save()
+    state = signing.dumps({"a": douyin.pk, "u": world.beta.admin.pk, "n": "n0nce"}, salt=oauth.SALT)
+    code = fake.issue_code()
+    callback = reverse("metrics:douyin_callback")
+    answer = outsider.get(callback + "?" + urllib.parse.urlencode({"code": code, "state": state}))
+    assert answer.status_code == 404
+    connected.refresh_from_db()
+    assert connected.tokens_ciphertext == ""
+    assert not fake.calls("oauth/access_token/")
+
+
+def test_two_accounts_can_be_authorised_side_by_side(
+    world: World, login: Any, douyin: Any, fake: FakeDouyin, connected: SyncConfig
+) -> None:
+    from yunying.accounts import actions as account_actions
+
+    second = account_actions.create_account(
+        actor=actor(world.alpha.admin),
+        client=world.alpha.clients[0].client,
+        platform="douyin",
+        platform_id="dy_second",
+        display_name="第二个抖音",
+    )
+    other = actions.configure_sync(
+        actor=actor(world.alpha.admin),
+        account=second,
+        app_id=fake.client_key,
+        secret=fake.client_secret,
+        api_base=fake.base_url,
+    )
+    manager = login(world.alpha.staff[Role.ACCOUNT_MANAGER])
+    first_tab = start(manager, douyin.pk)
+    second_tab = start(manager, second.pk)
+    for url, config in ((first_tab, connected), (second_tab, other)):
+        manager.get(local(at_douyin(url)))
+        config.refresh_from_db()
+        assert config.tokens_ciphertext != ""
+
+
+def test_an_authorisation_that_ran_out_is_renewed_by_authorising_again(
+    world: World, login: Any, douyin: Any, fake: FakeDouyin, connected: SyncConfig
+) -> None:
+    manager = login(world.alpha.staff[Role.ACCOUNT_MANAGER])
+    manager.get(local(at_douyin(start(manager, douyin.pk))))
+    page = reverse("metrics:account", args=[douyin.pk])
+    assert "secondary" in button(manager.get(page).content.decode())
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
+    with time_machine.travel(later, tick=False):
+        manager = login(world.alpha.staff[Role.ACCOUNT_MANAGER])
+        SyncConfig.objects.filter(pk=connected.pk).update(
+            synced_through=fake.today() - dt.timedelta(days=5)
+        )
+        assert runs.sync_account(connected.pk, now=later) == "attention"
+        body = manager.get(page).content.decode()
+        assert "授权已过期，需要账号所有者重新授权" in body
+        assert "secondary" not in button(body)
+        manager.get(local(at_douyin(start(manager, douyin.pk))))
+        connected.refresh_from_db()
+        assert connected.state == "retrying"
+        assert connected.last_error == ""
+        body = manager.get(page).content.decode()
+        assert "授权已过期" not in body
+        assert "secondary" in button(body)
+        seed(fake)
+        assert runs.sync_account(connected.pk, now=later) == "ok"
+
+
+def test_another_douyin_account_may_replace_the_first_before_any_data_is_stored(
+    world: World, login: Any, douyin: Any, fake: FakeDouyin, connected: SyncConfig
+) -> None:
+    manager = login(world.alpha.staff[Role.ACCOUNT_MANAGER])
+    manager.get(local(at_douyin(start(manager, douyin.pk))))
+    fake.open_id = "_000RightOwner-7b7b"
+    manager.get(local(at_douyin(start(manager, douyin.pk))))
+    connected.refresh_from_db()
+    assert connected.open_id == fake.open_id
+    entry = AuditEntry.objects.filter(action="metrics.sync_authorise").latest("pk")
+    assert entry.data["replaced_open_id"] == "_000Qa…"
+    assert entry.data["first"] is False
+
+
+def test_a_new_client_key_drops_the_authorisation_of_the_old_app(
+    world: World, login: Any, douyin: Any, fake: FakeDouyin, connected: SyncConfig
+) -> None:
+    manager = login(world.alpha.staff[Role.ACCOUNT_MANAGER])
+    manager.get(local(at_douyin(start(manager, douyin.pk))))
+    SyncConfig.objects.filter(pk=connected.pk).update(synced_through=dt.date(2026, 10, 1))
+    # The agency moves to another Douyin app: the same owner has another open_id there.
+    fake.client_key, fake.open_id = "awnewapp0000", "_000SameOwnerNewApp-1c1c"
+    config = actions.configure_sync(
+        actor=actor(world.alpha.admin),
+        account=douyin,
+        app_id=fake.client_key,
+        secret=fake.client_secret,
+        api_base=fake.base_url,
+    )
+    assert (config.open_id, config.tokens_ciphertext) == ("", "")
+    assert (
+        AuditEntry.objects.filter(action="metrics.sync_configure")
+        .latest("pk")
+        .data["authorisation_cleared"]
+    )
+    manager.get(local(at_douyin(start(manager, douyin.pk))))
+    connected.refresh_from_db()
+    assert connected.open_id == fake.open_id
+
+
+def test_a_sync_douyin_stopped_serving_makes_authorising_again_the_obvious_step(
+    world: World, login: Any, douyin: Any, fake: FakeDouyin, connected: SyncConfig
+) -> None:
+    manager = login(world.alpha.staff[Role.ACCOUNT_MANAGER])
+    manager.get(local(at_douyin(start(manager, douyin.pk))))
+    SyncConfig.objects.filter(pk=connected.pk).update(
+        synced_through=fake.today() - dt.timedelta(days=5)
+    )
+    # Revoked on Douyin's side before the date we know of (the owner withdrew it, say).
+    fake.expire_access_tokens()
+    fake.expire_refresh_tokens()
+    assert runs.sync_account(connected.pk, now=dt.datetime.now(dt.UTC)) == "attention"
+    body = manager.get(reverse("metrics:account", args=[douyin.pk])).content.decode()
+    assert "授权已过期，需要账号所有者重新授权" not in body
+    assert "secondary" not in button(body)
