@@ -2,7 +2,9 @@
 
 Run: ``.venv/bin/python benchmarks/metrics.py [ACCOUNTS] [DAYS]`` (default 1,000 × 1,000) on a
 throw-away SQLite database; set DATABASE_URL, the variable the settings read, to an empty
-PostgreSQL database to measure there (COPY into a temporary table, then one upsert per batch).
+PostgreSQL database to measure there (COPY into a temporary table, then per batch a plain
+INSERT when none of its accounts has stored rows, as in the first import, an upsert otherwise).
+Fewer rows while iterating: ``benchmarks/metrics.py 200 500``.
 
 1. Writes the long-format CSV (``date,account,metric,value``, accounts of 100 clients).
 2. Imports it with ``yunying.metrics.bulk.import_long`` (what ``yunying metrics import-bulk``

@@ -4,9 +4,11 @@
 ``--account`` option takes), any number of accounts of one agency in one file: what a data team
 exports from its own warehouse. The file is streamed, each row checked as it goes by, and the
 rows are written with one statement per batch: PostgreSQL loads them with ``COPY`` into a
-temporary table and merges them with ``INSERT … ON CONFLICT DO UPDATE``; SQLite takes
-``executemany`` of the same upsert. Either way the whole file is one transaction: a file with
-any problem writes nothing, and every problem is reported with its row and column.
+temporary table and writes them with a plain ``INSERT`` when none of the batch's accounts has
+stored rows (a first import), ``INSERT … ON CONFLICT DO UPDATE`` otherwise; SQLite takes
+``executemany`` of the same upsert. The next batch is read in a thread meanwhile.
+Either way the whole file is one transaction: a file with any problem writes nothing, and every
+problem is reported with its row and column.
 
 Re-importing the same file changes nothing: the upsert only touches rows whose value differs.
 """
@@ -34,7 +36,9 @@ from .definitions import STORED_ORDER
 from .files import METRICS_COLUMNS, VALUE_INTEGER_DIGITS, VALUE_PLACES, Problem, value_problem
 from .models import DailyMetric
 
-BATCH = 200_000
+# Two batches are in memory at once (one written, the next read ahead); 100,000 rows were as
+# fast as 200,000 and 40 MB smaller (measured on a million rows).
+BATCH = 100_000
 KEPT_PROBLEMS = 200
 TABLE = "metrics_dailymetric"
 METRIC_INDEX = {code: index for index, code in enumerate(STORED_ORDER)}
