@@ -579,8 +579,6 @@ def configure_sync(
     account: PlatformAccount,
     app_id: str,
     secret: str = "",
-    open_id: str = "",
-    tokens: dict[str, Any] | None = None,
     api_base: str = "",
     enabled: bool = True,
 ) -> SyncConfig:
@@ -617,10 +615,6 @@ def configure_sync(
     config.api_base = api_base
     if secret:
         config.secret_ciphertext = vault.encrypt(secret)
-    if open_id.strip():
-        config.open_id = open_id.strip()
-    if tokens is not None:
-        config.tokens_ciphertext = vault.encrypt(json.dumps(tokens))
     config.state = SyncState.NEW if config.pk is None else config.state
     config.failures, config.next_attempt_at = 0, None
     config.save()
@@ -707,13 +701,23 @@ def _open_id_hint(open_id: str) -> str:
     return f"{open_id[:6]}…" if open_id else ""
 
 
-def keep_tokens(config: SyncConfig, tokens: dict[str, Any]) -> None:
-    """Store refreshed OAuth tokens of an account's sync (encrypted), at once."""
+def keep_tokens(config: SyncConfig, tokens: dict[str, Any]) -> bool:
+    """Store refreshed OAuth tokens of an account's sync (encrypted), at once.
+
+    Only over the tokens this run refreshed: if the owner authorised again meanwhile (or a new
+    client key cleared the authorisation), the stored tokens are newer than the run's and stay.
+    Returns whether they were stored.
+    """
     from yunying.accounts import vault
 
-    SyncConfig.objects.filter(pk=config.pk).update(
-        tokens_ciphertext=vault.encrypt(json.dumps(tokens))
-    )
+    ciphertext = vault.encrypt(json.dumps(tokens))
+    kept = SyncConfig.objects.filter(
+        pk=config.pk, open_id=config.open_id, tokens_ciphertext=config.tokens_ciphertext
+    ).update(tokens_ciphertext=ciphertext)
+    if kept:
+        # A second refresh in the same run replaces these.
+        config.tokens_ciphertext = ciphertext
+    return bool(kept)
 
 
 def _fetched_as_parsed(fetched: Fetched) -> Parsed:

@@ -234,8 +234,6 @@ def test_the_account_page_sets_up_the_sync_and_shows_its_state(
 
 
 def test_a_douyin_account_syncs_and_keeps_refreshed_tokens(world: World, clock: Clock) -> None:
-    import dataclasses
-
     from yunying.accounts import actions as account_actions
     from yunying.accounts import vault
     from yunying.adapters.tests.fake_douyin import FakeDouyin
@@ -255,16 +253,17 @@ def test_a_douyin_account_syncs_and_keeps_refreshed_tokens(world: World, clock: 
             fake.seed_user_data("comment", [{"date": date, "new_comment": 20}])
             fake.seed_user_data("share", [{"date": date, "new_share": 4}])
             fake.seed_user_data("item", [{"date": date, "new_play": 3000 + n}])
-        tokens = fake.authorise()
-        config = actions.configure_sync(
+        actions.configure_sync(
             actor=actor(world.alpha.admin),
             account=account,
             app_id=fake.client_key,
             secret=fake.client_secret,
-            open_id=fake.open_id,
-            tokens=dataclasses.asdict(tokens),
             api_base=fake.base_url,
         )
+        config = actions.authorise_douyin(
+            actor=actor(world.alpha.admin), account=account, code=fake.issue_code()
+        )
+        first = json.loads(vault.decrypt(config.tokens_ciphertext))
         fake.expire_access_tokens()
         assert runs.sync_account(config.pk, now=MORNING) == "ok"
     values = stored(account)
@@ -272,5 +271,44 @@ def test_a_douyin_account_syncs_and_keeps_refreshed_tokens(world: World, clock: 
     assert values[(LAST, "plays")] == Decimal(3000 + 31)
     config.refresh_from_db()
     kept = json.loads(vault.decrypt(config.tokens_ciphertext))
-    assert kept["access_token"] != tokens.access_token  # the refreshed token was stored
+    assert kept["access_token"] != first["access_token"]  # the refreshed token was stored
     assert fake.refreshes == 1
+
+
+def test_tokens_refreshed_by_a_run_do_not_overwrite_a_new_authorisation(
+    world: World, clock: Clock
+) -> None:
+    from yunying.accounts import actions as account_actions
+    from yunying.accounts import vault
+    from yunying.adapters.tests.fake_douyin import FakeDouyin
+
+    account = account_actions.create_account(
+        actor=actor(world.alpha.admin),
+        client=world.alpha.clients[0].client,
+        platform="douyin",
+        platform_id="dy_race",
+        display_name="重新授权的抖音",
+    )
+    admin = actor(world.alpha.admin)
+    with FakeDouyin(now=clock.epoch) as fake:
+        actions.configure_sync(
+            actor=admin,
+            account=account,
+            app_id=fake.client_key,
+            secret=fake.client_secret,
+            api_base=fake.base_url,
+        )
+        running = actions.authorise_douyin(actor=admin, account=account, code=fake.issue_code())
+        # While a run holds the old tokens, the owner authorises again.
+        actions.authorise_douyin(actor=admin, account=account, code=fake.issue_code())
+        fresh = SyncConfig.objects.get(pk=running.pk).tokens_ciphertext
+        refreshed = {"access_token": "refreshed-by-the-run", "refresh_token": "r"}
+        assert not actions.keep_tokens(running, refreshed)
+        assert SyncConfig.objects.get(pk=running.pk).tokens_ciphertext == fresh
+
+        # Without a new authorisation the run's refreshes are kept, one after the other.
+        current = SyncConfig.objects.get(pk=running.pk)
+        assert actions.keep_tokens(current, refreshed)
+        assert actions.keep_tokens(current, {**refreshed, "access_token": "second"})
+        stored = SyncConfig.objects.get(pk=running.pk).tokens_ciphertext
+        assert json.loads(vault.decrypt(stored))["access_token"] == "second"
