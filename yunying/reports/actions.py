@@ -194,6 +194,14 @@ def queue_email(report: MonthlyReport, *, correction: bool) -> ReportDelivery | 
     recipients = report_recipients(report.client)
     if not recipients:
         return None
+    # An e-mail of this report still waiting would attach the same (current) PDF: it gives way.
+    # A worker sending one holds its row, so this waits for it and then finds it sent.
+    waiting = ReportDelivery.objects.select_for_update().filter(
+        report=report, status=DeliveryStatus.PENDING
+    )
+    # A resend that replaces a waiting correction is still the correction.
+    correction = correction or any(w.correction for w in waiting)
+    waiting.update(status=DeliveryStatus.SUPERSEDED, next_attempt_at=None)
     delivery = ReportDelivery.objects.create(
         agency_id=report.agency_id,
         client_id=report.client_id,

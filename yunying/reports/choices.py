@@ -22,3 +22,6 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     # Gave up after the last attempt; the managers were told.
     FAILED = "failed", _("Failed")
+    # Still pending when the report was published or sent again: only the newer e-mail goes
+    # out, so the reviewers do not get the same PDF twice.
+    SUPERSEDED = "superseded", _("Replaced by a later e-mail")

@@ -142,6 +142,8 @@ RULES: dict[str, frozenset[str]] = {
     "reports.view_monthlyreport": STAFF | CLIENT,
     "reports.change_monthlyreport": MANAGERS,
     "reports.publish_monthlyreport": MANAGERS,
+    # Its e-mails name the reviewers' addresses and the mail server's answers: agency-internal.
+    "reports.view_reportdelivery": STAFF,
 }
 
 

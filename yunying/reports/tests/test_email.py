@@ -98,6 +98,38 @@ def test_publishing_again_sends_the_correction(
     assert ReportDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 2
 
 
+def test_publishing_again_before_the_first_e_mail_went_out_sends_one(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    side = reporting_client(world)
+    with_address(side)
+    # The broker is slow: the first publication's e-mail is still waiting.
+    with django_capture_on_commit_callbacks(execute=False):
+        report = published(world, side)
+    with django_capture_on_commit_callbacks(execute=False):
+        published(world, side)
+    first, second = ReportDelivery.objects.order_by("pk")
+    assert first.status == DeliveryStatus.SUPERSEDED
+    assert first.next_attempt_at is None
+    assert second.status == DeliveryStatus.PENDING
+    assert second.correction
+    # The sweep (or the first task arriving late) sends only the newer one.
+    actions.send_delivery(first.pk)
+    assert actions.send_due_deliveries() == 1
+    [message] = mail.outbox
+    assert message.subject.startswith("【更正】")
+
+    # A resend replacing a correction that is still waiting keeps saying it is one.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):
+        published(world, side)
+    resent = actions.resend(
+        actor=actor(world.alpha.staff[Role.ACCOUNT_MANAGER]), client=side.client, month=OCTOBER
+    )
+    assert resent.correction
+    assert ReportDelivery.objects.filter(report=report, status=DeliveryStatus.PENDING).count() == 1
+
+
 def test_no_address_means_no_e_mail_and_the_page_says_so(world: World, login: Any) -> None:
     side = reporting_client(world)
     published(world, side)
@@ -236,6 +268,14 @@ def test_staff_see_the_deliveries_and_resend(
     assert (
         other.post(reverse("reports:resend", args=[side.client.pk, "2026-10"])).status_code == 404
     )
+    # The admin lists the agency's own e-mails, read only.
+    listing = reverse("admin:reports_reportdelivery_changelist")
+    theirs = other.get(listing)
+    assert theirs.status_code == 200
+    assert side.client.name not in theirs.content.decode()
+    mine = login(world.alpha.admin).get(listing)
+    assert mine.status_code == 200
+    assert mine.content.decode().count(side.client.name) >= 2
 
 
 class Inbox:
