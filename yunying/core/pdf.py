@@ -9,7 +9,7 @@ class RenderingUnavailable(RuntimeError):
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Lay out ``html`` (with inline CSS and inline SVG) as PDF."""
+    """Lay out ``html`` (with inline CSS, and SVG inline or as data-URL images) as PDF."""
     try:
         # Imported here: WeasyPrint loads Pango when imported, and the rest of the product must
         # start on machines without it.

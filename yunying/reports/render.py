@@ -1,7 +1,8 @@
-"""The monthly report as HTML and PDF: figures, the manager's text and charts as inline SVG.
+"""The monthly report as HTML and PDF: figures, the manager's text and charts as SVG.
 
 Charts are drawn server-side (:mod:`yunying.reports.charts`) because WeasyPrint runs no
-JavaScript; the same SVG appears in the portal, so the client sees one report in both.
+JavaScript; the same SVG appears in the portal (inline) and in the PDF (as images), so the
+client sees one report in both.
 """
 
 from __future__ import annotations
@@ -64,15 +65,27 @@ def comparison_chart(comparison: Comparison, days: list[dt.date]) -> str:
     return charts.line_chart(series, title=f"{comparison.label}粉丝总数对比") if series else ""
 
 
-def context(figures: ClientFigures, report: MonthlyReport | None) -> dict[str, Any]:
+def context(
+    figures: ClientFigures, report: MonthlyReport | None, *, printed: bool = False
+) -> dict[str, Any]:
+    """What the report's templates show; ``printed`` (the standalone document the PDF is laid
+    out from) puts each chart in an ``<img>``, the portal keeps them inline."""
+
+    def shown(svg: str) -> str:
+        return charts.as_image(svg) if printed and svg else svg
+
     return {
         "figures": figures,
         "report": report,
         "month_label": f"{figures.month.year} 年 {figures.month.month} 月",
         "summary": figures.summary(),
-        "accounts": [{"figures": a, "charts": account_charts(a)} for a in figures.accounts],
+        "accounts": [
+            {"figures": a, "charts": {k: shown(v) for k, v in account_charts(a).items()}}
+            for a in figures.accounts
+        ],
         "comparisons": [
-            {"table": c, "chart": comparison_chart(c, figures.days)} for c in figures.comparisons
+            {"table": c, "chart": shown(comparison_chart(c, figures.days))}
+            for c in figures.comparisons
         ],
         "engagement_formula": ENGAGEMENT_FORMULA,
         "generated_at": timezone.localtime(),
@@ -82,7 +95,7 @@ def context(figures: ClientFigures, report: MonthlyReport | None) -> dict[str, A
 def render_html(figures: ClientFigures, report: MonthlyReport | None) -> str:
     """The report as a standalone HTML document (what ``--html`` writes and the PDF is laid
     out from)."""
-    return render_to_string("reports/report_pdf.html", context(figures, report))
+    return render_to_string("reports/report_pdf.html", context(figures, report, printed=True))
 
 
 def render_pdf(figures: ClientFigures, report: MonthlyReport | None) -> bytes:

@@ -3,6 +3,7 @@ deterministic, honest about missing data, and visible when WeasyPrint lays them 
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import datetime as dt
 import itertools
@@ -12,6 +13,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -473,3 +475,20 @@ def test_charts_render_visibly_in_a_weasyprint_pdf() -> None:
         ink = pixels.sum(axis=2) < 750
         ink[edge:-edge, edge:-edge] = False
         assert not ink.any(), f"{kind}: drawn outside the chart's box"
+
+
+def test_a_chart_as_an_image_holds_the_same_svg_and_its_title_as_alt() -> None:
+    svg = charts.line_chart([series([1, 2])], title='增长 "<b>"')
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    Tags().feed(charts.as_image(svg))
+    [(tag, attrs)] = found
+    assert tag == "img"
+    assert attrs["alt"] == '增长 "<b>"'
+    prefix, _, data = (attrs["src"] or "").partition(",")
+    assert prefix == "data:image/svg+xml;base64"
+    assert base64.b64decode(data).decode() == svg
