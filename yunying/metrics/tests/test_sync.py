@@ -233,18 +233,33 @@ def test_the_account_page_sets_up_the_sync_and_shows_its_state(
     assert 'id="platform-sync"' not in reviewer
 
 
-def test_a_douyin_account_syncs_and_keeps_refreshed_tokens(world: World, clock: Clock) -> None:
+def douyin_connected(world: World, fake: Any) -> SyncConfig:
+    """A Douyin account of alpha's first client, connected to ``fake`` (a FakeDouyin) with the
+    client key saved and the owner's authorisation given."""
     from yunying.accounts import actions as account_actions
-    from yunying.accounts import vault
-    from yunying.adapters.tests.fake_douyin import FakeDouyin
 
+    admin = actor(world.alpha.admin)
     account = account_actions.create_account(
-        actor=actor(world.alpha.admin),
+        actor=admin,
         client=world.alpha.clients[0].client,
         platform="douyin",
         platform_id="dy_sync",
         display_name="同步抖音",
     )
+    actions.configure_sync(
+        actor=admin,
+        account=account,
+        app_id=fake.client_key,
+        secret=fake.client_secret,
+        api_base=fake.base_url,
+    )
+    return actions.authorise_douyin(actor=admin, account=account, code=fake.issue_code())
+
+
+def test_a_douyin_account_syncs_and_keeps_refreshed_tokens(world: World, clock: Clock) -> None:
+    from yunying.accounts import vault
+    from yunying.adapters.tests.fake_douyin import FakeDouyin
+
     with FakeDouyin(now=clock.epoch) as fake, time_machine.travel(MORNING, tick=False):
         for n, day in enumerate(days_between(dt.date(2026, 9, 10), LAST)):
             date = day.isoformat()
@@ -253,20 +268,11 @@ def test_a_douyin_account_syncs_and_keeps_refreshed_tokens(world: World, clock: 
             fake.seed_user_data("comment", [{"date": date, "new_comment": 20}])
             fake.seed_user_data("share", [{"date": date, "new_share": 4}])
             fake.seed_user_data("item", [{"date": date, "new_play": 3000 + n}])
-        actions.configure_sync(
-            actor=actor(world.alpha.admin),
-            account=account,
-            app_id=fake.client_key,
-            secret=fake.client_secret,
-            api_base=fake.base_url,
-        )
-        config = actions.authorise_douyin(
-            actor=actor(world.alpha.admin), account=account, code=fake.issue_code()
-        )
+        config = douyin_connected(world, fake)
         first = json.loads(vault.decrypt(config.tokens_ciphertext))
         fake.expire_access_tokens()
         assert runs.sync_account(config.pk, now=MORNING) == "ok"
-    values = stored(account)
+    values = stored(config.account)
     assert {day for day, _metric in values} == set(days_between(LAST - dt.timedelta(days=28), LAST))
     assert values[(LAST, "plays")] == Decimal(3000 + 31)
     config.refresh_from_db()
@@ -278,29 +284,15 @@ def test_a_douyin_account_syncs_and_keeps_refreshed_tokens(world: World, clock: 
 def test_tokens_refreshed_by_a_run_do_not_overwrite_a_new_authorisation(
     world: World, clock: Clock
 ) -> None:
-    from yunying.accounts import actions as account_actions
     from yunying.accounts import vault
     from yunying.adapters.tests.fake_douyin import FakeDouyin
 
-    account = account_actions.create_account(
-        actor=actor(world.alpha.admin),
-        client=world.alpha.clients[0].client,
-        platform="douyin",
-        platform_id="dy_race",
-        display_name="重新授权的抖音",
-    )
-    admin = actor(world.alpha.admin)
     with FakeDouyin(now=clock.epoch) as fake:
-        actions.configure_sync(
-            actor=admin,
-            account=account,
-            app_id=fake.client_key,
-            secret=fake.client_secret,
-            api_base=fake.base_url,
-        )
-        running = actions.authorise_douyin(actor=admin, account=account, code=fake.issue_code())
+        running = douyin_connected(world, fake)
         # While a run holds the old tokens, the owner authorises again.
-        actions.authorise_douyin(actor=admin, account=account, code=fake.issue_code())
+        actions.authorise_douyin(
+            actor=actor(world.alpha.admin), account=running.account, code=fake.issue_code()
+        )
         fresh = SyncConfig.objects.get(pk=running.pk).tokens_ciphertext
         refreshed = {"access_token": "refreshed-by-the-run", "refresh_token": "r"}
         assert not actions.keep_tokens(running, refreshed)
