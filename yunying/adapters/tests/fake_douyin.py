@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import threading
 import time
 import urllib.parse
@@ -25,12 +24,11 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from yunying.adapters.douyin import DouyinClient, DouyinTokens
-from yunying.adapters.tests.fake_wechat import FakeRequest
+from yunying.adapters.tests.local_server import FakeHandler, FakeRequest, LocalServer
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 OAUTH_PATHS = frozenset({"platform/oauth/connect/", "oauth/access_token/", "oauth/refresh_token/"})
@@ -74,7 +72,7 @@ class _Refresh:
 
 
 @dataclass(eq=False)
-class FakeDouyin:
+class FakeDouyin(LocalServer):
     client_key: str = "awfake00d0uy1n"
     client_secret: str = "fake-douyin-client-secret-7e6d5c"
     open_id: str = "_000QadFakeOpenId-3f2e"
@@ -99,38 +97,21 @@ class FakeDouyin:
         self._rows: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in USER_DATA}
         self._videos: list[dict[str, Any]] = []
         self._dropped: set[str] = set()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # -- lifecycle ------------------------------------------------------------------------------
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
 
-    def __enter__(self) -> FakeDouyin:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
-        return self
+        class Handler(FakeHandler):
+            routes = frozenset(ROUTES)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+            def answer(self, request: FakeRequest) -> None:
+                status, answer = fake.handle(request)
+                if status == 302:
+                    self.write(302, b"", "text/plain", location=answer["location"])
+                else:
+                    self.write_json(status, answer, "application/json; charset=utf-8")
 
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeDouyin is not running; use it as a context manager")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return Handler
 
     def make_client(self, tokens: DouyinTokens | None, **overrides: Any) -> DouyinClient:
         """A client for this fake with the app's key and secret."""
@@ -413,51 +394,3 @@ class FakeDouyin:
             "cursor": cursor + len(page),
             "has_more": cursor + count < len(ordered),
         }
-
-
-def _handler_for(fake: FakeDouyin) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._serve()
-
-        def do_POST(self) -> None:
-            self._serve()
-
-        def _serve(self) -> None:
-            parsed = urllib.parse.urlsplit(self.path)
-            path = parsed.path.lstrip("/")
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            if path not in ROUTES:
-                self._write(404, b"not found", "text/plain")
-                return
-            request = FakeRequest(
-                method=self.command,
-                path=path,
-                query=dict(urllib.parse.parse_qsl(parsed.query)),
-                headers={k.lower(): v for k, v in self.headers.items()},
-                body=body,
-            )
-            status, answer = fake.handle(request)
-            if status == 302:
-                self._write(302, b"", "text/plain", location=answer["location"])
-                return
-            data = json.dumps(answer, ensure_ascii=False).encode("utf-8")
-            self._write(status, data, "application/json; charset=utf-8")
-
-        def _write(self, status: int, data: bytes, content_type: str, location: str = "") -> None:
-            try:
-                self.send_response(status)
-                if location:
-                    self.send_header("Location", location)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting; nothing left to tell it
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output clean; assertions use fake.requests
-
-    return Handler

@@ -20,19 +20,17 @@ import datetime as dt
 import email.parser
 import email.policy
 import itertools
-import json
 import threading
 import time
-import urllib.parse
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from yunying.adapters.tests.local_server import FakeHandler, FakeRequest, LocalServer
 from yunying.adapters.wechat_oa import InMemoryTokenStore, WeChatOAClient
 
 TOKEN_PATHS = frozenset({"cgi-bin/token", "cgi-bin/stable_token"})
@@ -74,18 +72,6 @@ class _Refusal(Exception):
 
 
 @dataclass
-class FakeRequest:
-    """One request as the fake received it (path without the leading slash)."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: bytes
-    json: Any = None
-
-
-@dataclass
 class Material:
     filename: str
     content_type: str
@@ -109,7 +95,7 @@ class _Token:
 
 
 @dataclass(eq=False)
-class FakeWeChat:
+class FakeWeChat(LocalServer):
     appid: str = "wxfa4e0000c0ffee01"
     secret: str = "fake-app-secret-5f1d2c3b4a"
     token_ttl: int = 7200
@@ -135,39 +121,21 @@ class FakeWeChat:
         self._datacube: dict[str, list[dict[str, Any]]] = {name: [] for name in DATACUBE_SPANS}
         self._failures: dict[str, dict[int, tuple[int, str]]] = {}
         self._answered: Counter[str] = Counter()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # -- lifecycle ------------------------------------------------------------------------------
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
 
-    def __enter__(self) -> FakeWeChat:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        # A short poll interval: shutdown() waits for the loop's next poll.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
-        return self
+        class Handler(FakeHandler):
+            routes = frozenset(ROUTES)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+            def answer(self, request: FakeRequest) -> None:
+                answer = fake.handle(request)
+                delay = fake.stall_for(request.path)
+                if delay:
+                    time.sleep(delay)
+                self.write_json(200, answer, "application/json; encoding=utf-8")
 
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeWeChat is not running; use it as a context manager")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return Handler
 
     def make_client(self, **overrides: Any) -> WeChatOAClient:
         """A client for this fake with its own in-memory token store."""
@@ -485,62 +453,6 @@ def _text_length(html: str) -> int:
     parser.feed(html)
     parser.close()
     return parser.length
-
-
-def _handler_for(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._serve()
-
-        def do_POST(self) -> None:
-            self._serve()
-
-        def _serve(self) -> None:
-            parsed = urllib.parse.urlsplit(self.path)
-            path = parsed.path.lstrip("/")
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            if path not in ROUTES:
-                self._write(404, b"not found", "text/plain")
-                return
-            payload: Any = None
-            if body and not self.headers.get("Content-Type", "").startswith("multipart/"):
-                try:
-                    payload = json.loads(body.decode("utf-8"))
-                except (UnicodeDecodeError, ValueError):
-                    payload = None
-            request = FakeRequest(
-                method=self.command,
-                path=path,
-                query=dict(urllib.parse.parse_qsl(parsed.query)),
-                headers={k.lower(): v for k, v in self.headers.items()},
-                body=body,
-                json=payload,
-            )
-            answer = fake.handle(request)
-            delay = fake.stall_for(path)
-            if delay:
-                time.sleep(delay)
-            self._write(
-                200,
-                json.dumps(answer, ensure_ascii=False).encode("utf-8"),
-                "application/json; encoding=utf-8",
-            )
-
-        def _write(self, status: int, data: bytes, content_type: str) -> None:
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting (a stalled answer); nothing left to tell it
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output clean; assertions use fake.requests
-
-    return Handler
 
 
 def image_bytes(kind: str = "png") -> bytes:
