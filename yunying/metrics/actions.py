@@ -216,7 +216,7 @@ class _PostValues:
     published_on: dt.date
     kind: str
     # None: the source does not give likes (the WeChat data cube); a stored count is kept, a new
-    # post starts at 0.
+    # post has none on record until an export brings them.
     likes: int | None
     title: str | None = None
     counts: dict[str, int] | None = None
@@ -243,7 +243,7 @@ def _upsert_posts(
                 post_id=post_id,
                 published_on=given.published_on,
                 kind=given.kind,
-                likes=given.likes or 0,
+                likes=given.likes,
                 source=source,
             )
             new.append(post)
@@ -825,7 +825,8 @@ def detect_engagement(
             post.published_on,
             post.plays,
             post.reads,
-            post.likes,
+            # No likes on record is no evidence either way; the like-rate check needs some.
+            post.likes or 0,
             post.comments or 0,
             post.shares or 0,
             post.favourites or 0,

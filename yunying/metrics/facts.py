@@ -48,5 +48,7 @@ def facts_for_accounts(
         .values_list("account_id", "post_id", "published_on", "kind", "likes")
     )
     for account_id, post_id, day, kind, likes in posts:
-        facts[account_id].posts.append(PostRow(post_id, str(account_id), day, kind, likes))
+        # Settlement's rows: a post without likes on record reaches no likes threshold.
+        row = PostRow(post_id, str(account_id), day, kind, likes or 0)
+        facts[account_id].posts.append(row)
     return facts

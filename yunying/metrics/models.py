@@ -99,8 +99,9 @@ class PostFact(models.Model):
     # Free short text agreed with the contract's quotas: video, article, image, live ...
     kind = models.CharField(_("kind"), max_length=MAX_KIND)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    likes = models.PositiveIntegerField(_("likes"))
-    # The other counts are empty when the source does not give them (not zero: not measured).
+    # Empty, like the counts below, when the source does not give them (the WeChat data cube
+    # has no likes): not measured, which is not zero.
+    likes = models.PositiveIntegerField(_("likes"), null=True, blank=True)
     reads = models.PositiveBigIntegerField(_("reads"), null=True, blank=True)
     plays = models.PositiveBigIntegerField(_("plays"), null=True, blank=True)
     comments = models.PositiveBigIntegerField(_("comments"), null=True, blank=True)

@@ -128,7 +128,7 @@ class PostLine:
     @property
     def engagement(self) -> int:
         post = self.post
-        return post.likes + sum(getattr(post, name) or 0 for name in ENGAGEMENT[1:])
+        return sum(getattr(post, name) or 0 for name in ENGAGEMENT)
 
     @property
     def rate(self) -> Decimal | None:
@@ -617,7 +617,8 @@ def _contract_lines(
             account = accounts.get(bound.get(quota.account, 0))
             mine = posts.get(account.pk, []) if account else []
             of_kind = [p for p in mine if p.post.kind == quota.kind]
-            counted = sum(1 for p in of_kind if p.post.likes >= quota.min_likes)
+            # As settlement counts: a post without likes on record reaches no likes threshold.
+            counted = sum(1 for p in of_kind if (p.post.likes or 0) >= quota.min_likes)
             quotas.append(
                 QuotaLine(
                     contract,

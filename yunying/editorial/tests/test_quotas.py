@@ -20,6 +20,7 @@ from yunying.editorial.models import ContentItem
 from yunying.editorial.tests.helpers import make_item, walk
 from yunying.metrics import actions as metrics_actions
 from yunying.metrics.files import PostRow
+from yunying.metrics.models import PostFact
 from yunying.settlement.tests.helpers import make_contract
 from yunying.tenancy.choices import Role
 from yunying.testing import World, actor
@@ -92,6 +93,18 @@ def october(world: World) -> dict[str, ContentItem]:
     likes(world, items["counted"], 80)
     likes(world, items["below"], 20)
     likes(world, items["by_id"], 60, post_id=str(items["by_id"].pk))
+    # The data cube synced this one without likes: still waiting for its count, not below.
+    account = a1(world).account
+    PostFact.objects.create(
+        agency_id=account.agency_id,
+        client_id=account.client_id,
+        account=account,
+        post_id=items["awaiting"].published_url,
+        published_on=dt.date(2026, 10, 14),
+        kind="article",
+        likes=None,
+        source="api",
+    )
     # None of these count toward the article quota of a1's account in October.
     withdrawn = make_item(world, title="撤稿", planned_at=at("2026-10-21"))
     actions.transition(

@@ -194,7 +194,8 @@ def _likes(item: ContentItem, posts: dict[tuple[int, dt.date], list[PostFact]]) 
             found.append(named[0].likes)
         elif len(candidates) == 1:
             found.append(candidates[0].likes)
-    return sum(found) if found else None
+    on_record = [likes for likes in found if likes is not None]
+    return sum(on_record) if on_record else None
 
 
 @dataclass(frozen=True)

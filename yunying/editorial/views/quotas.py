@@ -151,7 +151,7 @@ def _items(actor: Actor, account_ids: set[int], first: dt.date, last: dt.date) -
     return list(rows)
 
 
-def _likes(actor: Actor, items: list[ContentItem], account_ids: set[int]) -> dict[Any, int]:
+def _likes(actor: Actor, items: list[ContentItem], account_ids: set[int]) -> dict[Any, int | None]:
     """Likes on record by (account id, post id), for the posts published items may be."""
     candidates = set()
     for item in items:
@@ -169,7 +169,7 @@ def _likes(actor: Actor, items: list[ContentItem], account_ids: set[int]) -> dic
     return {(account_id, post_id): likes for account_id, post_id, likes in rows}
 
 
-def _likes_of(item: ContentItem, account_id: int, likes: dict[Any, int]) -> int | None:
+def _likes_of(item: ContentItem, account_id: int, likes: dict[Any, int | None]) -> int | None:
     """Likes of the post the platform reported for this item (matched by its URL, then its id);
     None when nothing matched: not yet counted, which is not the same as no likes."""
     if item.state not in PUBLISHED_STATES:
@@ -233,7 +233,7 @@ def _quota(
     quota: Quota,
     account: PlatformAccount | None,
     items: list[ContentItem],
-    likes: dict[Any, int],
+    likes: dict[Any, int | None],
     *,
     per_day: int,
     month: Month,

@@ -19,6 +19,8 @@ from yunying.adapters.tests.fake_wechat import FakeWeChat
 from yunying.audit.models import AuditEntry
 from yunying.metrics import actions, runs
 from yunying.metrics.choices import SyncState
+from yunying.metrics.facts import facts_for_accounts
+from yunying.metrics.files import PostRow
 from yunying.metrics.models import DailyExtra, DailyMetric, PostFact, SyncConfig
 from yunying.tenancy.choices import Role
 from yunying.testing import World, actor
@@ -118,6 +120,20 @@ def test_a_first_sync_fills_29_days_and_the_articles(world: World, fake: FakeWeC
     posts = PostFact.objects.filter(account=account)
     assert posts.count() == 5
     assert {p.source for p in posts} == {"api"}
+    # The data cube gives no likes: not measured, which is not zero.
+    assert {p.likes for p in posts} == {None}
+    [none_yet] = facts_for_accounts([account.pk], FIRST, LAST)[account.pk].posts[:1]
+    assert none_yet.likes == 0  # settlement: reaches no likes threshold
+    # An export of the same posts brings the likes; the next sync keeps them.
+    first = posts.order_by("post_id")[0]
+    actions.import_posts(
+        actor=actor(world.alpha.admin),
+        account=account,
+        rows=[PostRow(first.post_id, "A", first.published_on, first.kind, 37)],
+    )
+    runs.sync_account(config.pk, now=MORNING)
+    first.refresh_from_db()
+    assert first.likes == 37
     config.refresh_from_db()
     assert (config.synced_through, config.state) == (LAST, SyncState.OK)
     entry = AuditEntry.objects.get(action="metrics.import_file")
