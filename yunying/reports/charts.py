@@ -203,9 +203,8 @@ def as_image(svg: str) -> str:
 
     For the printed report: WeasyPrint reads an image's SVG with a plain XML parser and styles
     only the SVG, whereas inline SVG goes through its (pure Python) HTML parser and the page's
-    CSS cascade, node by node; a report of ten accounts took 1.6 s instead of 2.2 s this way
-    (``benchmarks/metrics.py``).
-    The drawing, text included, is the same.
+    CSS cascade, node by node. A report of ten accounts took 1.6 s instead of 2.2 s this way
+    (``benchmarks/metrics.py``); the drawing, text included, is the same.
     """
     # The title is already escaped by _open, quotes included, so it is a safe attribute value.
     alt = svg.partition("<title>")[2].partition("</title>")[0]
