@@ -1,7 +1,9 @@
 """What every fake platform server shares: a local port served from a thread inside a ``with``
 block, and a request handler that turns HTTP into :class:`FakeRequest` and writes the answer.
 
-The fakes (:mod:`fake_wechat`, :mod:`fake_douyin`) only decide what a platform answers.
+The fakes (:mod:`fake_wechat`, :mod:`fake_douyin`) only decide what a platform answers; the
+group-bot fake (``yunying/notify/tests/fake_bots.py``) shares the life cycle and reads its
+requests itself, to check their signatures.
 """
 
 from __future__ import annotations

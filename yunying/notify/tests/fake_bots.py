@@ -29,9 +29,10 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
+
+from yunying.adapters.tests.local_server import LocalServer
 
 Kind = Literal["wecom", "dingtalk", "feishu"]
 
@@ -85,7 +86,7 @@ class Refused(Exception):
 
 
 @dataclass
-class FakeBotServer:
+class FakeBotServer(LocalServer):
     """A fake WeCom, DingTalk or Feishu group bot; use it as a context manager.
 
     ``key`` is WeCom's ``key``, DingTalk's ``access_token`` or Feishu's hook id (made up when
@@ -99,7 +100,6 @@ class FakeBotServer:
     clock: Callable[[], float] = time.time
     throttled: bool = False
     received: list[Received] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _sent_at: deque[float] = field(default_factory=deque, repr=False)
     _penalty_until: float = 0.0
@@ -112,7 +112,7 @@ class FakeBotServer:
 
     # --- life cycle ---------------------------------------------------------------------------
 
-    def __enter__(self) -> FakeBotServer:
+    def handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -125,35 +125,16 @@ class FakeBotServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the request line holds the key; keep it out of test output
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    @property
-    def base(self) -> str:
-        if self._server is None:
-            raise RuntimeError("start the fake server with `with FakeBotServer(...)` first")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return Handler
 
     @property
     def webhook(self) -> str:
         """The webhook URL as the platform's console shows it (without signature)."""
         if self.kind == "wecom":
-            return f"{self.base}/cgi-bin/webhook/send?key={self.key}"
+            return f"{self.base_url}/cgi-bin/webhook/send?key={self.key}"
         if self.kind == "dingtalk":
-            return f"{self.base}/robot/send?access_token={self.key}"
-        return f"{self.base}/open-apis/bot/v2/hook/{self.key}"
+            return f"{self.base_url}/robot/send?access_token={self.key}"
+        return f"{self.base_url}/open-apis/bot/v2/hook/{self.key}"
 
     @property
     def accepted(self) -> list[Any]:
